@@ -1,0 +1,26 @@
+namespace InferenceGateway.Contracts;
+
+/// <summary>A data-plane node's periodic report: who it is, which revision it serves and whether the last apply failed.</summary>
+public sealed record DataPlaneHeartbeat
+{
+    public required Guid MessageId { get; init; }
+
+    public required string NodeId { get; init; }
+
+    /// <summary>The node's software version.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>The revision the node serves; 0 before it holds any snapshot.</summary>
+    public required long AppliedRevision { get; init; }
+
+    public DateTimeOffset? LastAppliedAt { get; init; }
+
+    /// <summary>Why the most recent apply failed, when it did (the node keeps serving its last good revision).</summary>
+    public string? LastApplyError { get; init; }
+
+    public DateTimeOffset? LastApplyErrorAt { get; init; }
+
+    public required TimeSpan Uptime { get; init; }
+
+    public required DateTimeOffset SentAt { get; init; }
+}

@@ -1,0 +1,26 @@
+namespace InferenceGateway.Contracts.Snapshots;
+
+/// <summary>
+/// The whole configuration a data-plane node needs, at one revision. Served over HTTP to authenticated nodes
+/// (it holds upstream credentials), never sent on the bus. Lists are sorted, so identical inputs give identical
+/// snapshots and <see cref="ContentHash"/> identifies the content regardless of revision.
+/// </summary>
+public sealed record ConfigSnapshot
+{
+    public required long Revision { get; init; }
+
+    public required DateTimeOffset CompiledAt { get; init; }
+
+    /// <summary>SHA-256 (hex) of the content below, as the control plane serialized it.</summary>
+    public required string ContentHash { get; init; }
+
+    public IReadOnlyList<PlanSnapshot> Plans { get; init; } = [];
+
+    public IReadOnlyList<TenantSnapshot> Tenants { get; init; } = [];
+
+    public IReadOnlyList<RouteSnapshot> Routes { get; init; } = [];
+
+    public IReadOnlyList<ApiKeySnapshot> Keys { get; init; } = [];
+
+    public IReadOnlyList<BlockSnapshot> Blocks { get; init; } = [];
+}

@@ -1,0 +1,29 @@
+namespace InferenceGateway.Contracts.Snapshots;
+
+/// <summary>The limits of a plan that the data plane enforces (prices stay in the control plane).</summary>
+public sealed record PlanSnapshot
+{
+    public required Guid PlanId { get; init; }
+
+    public required string Name { get; init; }
+
+    public required double RequestsPerSecondPerKey { get; init; }
+
+    public required int BurstPerKey { get; init; }
+
+    public required double RequestsPerSecondPerTenant { get; init; }
+
+    public required int BurstPerTenant { get; init; }
+
+    /// <summary>Requests per calendar month (UTC); null means unlimited.</summary>
+    public long? MonthlyRequestQuota { get; init; }
+
+    public long? MonthlyInputTokenQuota { get; init; }
+
+    public long? MonthlyOutputTokenQuota { get; init; }
+
+    public required long MaxRequestBodyBytes { get; init; }
+
+    /// <summary>Model slugs the plan allows; null means every model.</summary>
+    public IReadOnlyList<string>? AllowedModels { get; init; }
+}

@@ -1,0 +1,23 @@
+namespace InferenceGateway.Contracts.Snapshots;
+
+/// <summary>(tenant, model) to that tenant's own model endpoint. No other kind of route exists.</summary>
+public sealed record RouteSnapshot
+{
+    public required Guid TenantId { get; init; }
+
+    public required string TenantSlug { get; init; }
+
+    public required string Model { get; init; }
+
+    public required Guid EndpointId { get; init; }
+
+    /// <summary>Canonical base URL, validated at registration; requests go to this URL plus the rest of the path.</summary>
+    public required string BaseUrl { get; init; }
+
+    /// <summary>Header the gateway adds for the upstream (for example <c>Authorization</c>), when the endpoint has a credential.</summary>
+    public string? UpstreamHeaderName { get; init; }
+
+    public string? UpstreamHeaderValue { get; init; }
+
+    public required int TimeoutSeconds { get; init; }
+}

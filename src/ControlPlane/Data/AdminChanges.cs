@@ -1,0 +1,85 @@
+using System.Text.Json;
+using InferenceGateway.Contracts;
+using InferenceGateway.ControlPlane.Messaging;
+using Microsoft.EntityFrameworkCore;
+
+namespace InferenceGateway.ControlPlane.Data;
+
+/// <summary>
+/// The unit of work of every admin mutation: the entity changes, exactly one audit event, a new configuration
+/// revision and the outbox message that announces it are committed in one transaction. The relay is woken
+/// after the commit, so a change reaches the bus without waiting for a poll.
+/// </summary>
+internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, IHttpContextAccessor http, OutboxSignal outbox)
+{
+    private AuditEvent? _audit;
+
+    public DateTimeOffset Now { get; } = time.GetUtcNow();
+
+    /// <summary>Who is acting: the authenticated principal's name.</summary>
+    public string Actor => http.HttpContext?.User.Identity?.Name is { Length: > 0 } name ? name : "system";
+
+    /// <summary>Records the audit event of this mutation. The summary must be built from non-secret fields only.</summary>
+    public void Audit(Guid? tenantId, string action, string target, string summary)
+    {
+        if (_audit is not null)
+        {
+            throw new InvalidOperationException("A mutation writes exactly one audit event.");
+        }
+
+        _audit = new AuditEvent
+        {
+            Id = Guid.CreateVersion7(),
+            At = Now,
+            Actor = Actor,
+            TenantId = tenantId,
+            Action = action,
+            Target = target,
+            Summary = summary,
+        };
+    }
+
+    /// <summary>Commits a change that data-plane nodes must pull as a full snapshot.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken) => CommitAsync([], cancellationToken);
+
+    /// <summary>Commits a change; a non-empty <paramref name="delta"/> lets nodes apply it without a pull.</summary>
+    public async Task CommitAsync(IReadOnlyList<ConfigChange> delta, CancellationToken cancellationToken)
+    {
+        var audit = _audit ?? throw new InvalidOperationException("Every mutation writes an audit event.");
+        db.AuditEvents.Add(audit);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+
+        // Taking the next revision locks the revision row until commit, so revisions commit in order.
+        var revision = await NextRevisionAsync(cancellationToken);
+        var message = new ConfigRevisionPublished
+        {
+            MessageId = Guid.CreateVersion7(),
+            Revision = revision,
+            ChangedAt = Now,
+            Kind = delta.Count > 0 ? ConfigChangeKind.Delta : ConfigChangeKind.Full,
+            Changes = delta,
+        };
+        db.ConfigRevisions.Add(new ConfigRevision
+        {
+            Revision = revision,
+            ChangedAt = Now,
+            Kind = message.Kind,
+            ChangesJson = JsonSerializer.Serialize(delta, ContractJson.Options),
+            Cause = audit.Action,
+        });
+        db.OutboxMessages.Add(OutboxMessageFactory.Create(message, message.MessageId, Now));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outbox.Notify();
+    }
+
+    private async Task<long> NextRevisionAsync(CancellationToken cancellationToken)
+    {
+        var next = await db.Database
+            .SqlQueryRaw<long>("""UPDATE "ConfigState" SET "Revision" = "Revision" + 1 WHERE "Id" = 1 RETURNING "Revision" AS "Value" """)
+            .ToListAsync(cancellationToken);
+        return next.Single();
+    }
+}

@@ -1,0 +1,15 @@
+namespace InferenceGateway.ControlPlane.Data;
+
+/// <summary>
+/// The single row that holds the current configuration revision. Every configuration change increments it
+/// inside its own transaction, which also locks the row until commit: revisions are therefore committed in
+/// the order they were numbered, and a node that sees revision N knows N-1 is already visible.
+/// </summary>
+internal sealed class ConfigState
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; }
+
+    public long Revision { get; set; }
+}

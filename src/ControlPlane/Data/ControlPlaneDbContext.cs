@@ -1,0 +1,140 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace InferenceGateway.ControlPlane.Data;
+
+/// <summary>
+/// The control plane's state. One model, two providers: PostgreSQL in the distributed mode and SQLite in
+/// standalone mode, each with its own migration set (see the derived contexts).
+/// </summary>
+internal abstract class ControlPlaneDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<Plan> Plans => Set<Plan>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<ModelEndpoint> ModelEndpoints => Set<ModelEndpoint>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<ConfigState> ConfigState => Set<ConfigState>();
+
+    public DbSet<ConfigRevision> ConfigRevisions => Set<ConfigRevision>();
+
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    public DbSet<DataPlaneNode> DataPlaneNodes => Set<DataPlaneNode>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Whether this context talks to SQLite (standalone mode).</summary>
+    public abstract bool IsSqlite { get; }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Plan>(e =>
+        {
+            e.HasIndex(p => p.Name).IsUnique();
+            e.Property(p => p.Name).HasMaxLength(100);
+            e.Property(p => p.Description).HasMaxLength(1000);
+            e.Property(p => p.Currency).HasMaxLength(3);
+            foreach (var price in new[] { nameof(Plan.MonthlyBaseFee), nameof(Plan.PricePer1KRequests), nameof(Plan.PricePer1MInputTokens), nameof(Plan.PricePer1MOutputTokens) })
+            {
+                e.Property(price).HasPrecision(18, 6);
+            }
+        });
+
+        modelBuilder.Entity<Tenant>(e =>
+        {
+            e.HasIndex(t => t.Slug).IsUnique();
+            e.Property(t => t.Slug).HasMaxLength(40);
+            e.Property(t => t.DisplayName).HasMaxLength(200);
+            e.Property(t => t.SuspendedReason).HasMaxLength(500);
+            e.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+            e.HasOne(t => t.Plan).WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<ApiKey>(e =>
+        {
+            e.HasIndex(k => k.PublicId).IsUnique();
+            e.HasIndex(k => k.SecretHash).IsUnique();
+            e.HasIndex(k => new { k.TenantId, k.CreatedAt });
+            e.Property(k => k.Name).HasMaxLength(200);
+            e.Property(k => k.PublicId).HasMaxLength(20);
+            e.Property(k => k.SecretHash).HasMaxLength(32);
+            e.Property(k => k.PreviousSecretHash).HasMaxLength(32);
+            e.Property(k => k.CreatedBy).HasMaxLength(200);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ModelEndpoint>(e =>
+        {
+            e.HasIndex(m => new { m.TenantId, m.Model }).IsUnique();
+            e.Property(m => m.Model).HasMaxLength(64);
+            e.Property(m => m.BaseUrl).HasMaxLength(2048);
+            e.Property(m => m.UpstreamHeaderName).HasMaxLength(100);
+            e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AuditEvent>(e =>
+        {
+            e.HasIndex(a => a.At);
+            e.HasIndex(a => new { a.TenantId, a.At });
+            e.Property(a => a.Actor).HasMaxLength(200);
+            e.Property(a => a.Action).HasMaxLength(100);
+            e.Property(a => a.Target).HasMaxLength(200);
+            e.Property(a => a.Summary).HasMaxLength(2000);
+        });
+
+        modelBuilder.Entity<ConfigState>(e =>
+        {
+            e.Property(s => s.Id).ValueGeneratedNever();
+            e.HasData(new ConfigState { Id = Data.ConfigState.SingletonId, Revision = 0 });
+        });
+
+        modelBuilder.Entity<ConfigRevision>(e =>
+        {
+            e.HasKey(r => r.Revision);
+            e.Property(r => r.Revision).ValueGeneratedNever();
+            e.Property(r => r.Kind).HasConversion<string>().HasMaxLength(10);
+            e.Property(r => r.Cause).HasMaxLength(100);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.HasIndex(o => o.MessageId).IsUnique();
+            e.HasIndex(o => new { o.SentAt, o.Id });
+            e.Property(o => o.MessageType).HasMaxLength(200);
+            e.Property(o => o.LastError).HasMaxLength(1000);
+        });
+
+        modelBuilder.Entity<DataPlaneNode>(e =>
+        {
+            e.HasKey(n => n.NodeId);
+            e.Property(n => n.NodeId).HasMaxLength(100);
+            e.Property(n => n.Version).HasMaxLength(50);
+            e.Property(n => n.LastApplyError).HasMaxLength(2000);
+        });
+    }
+}
+
+internal sealed class NpgsqlControlPlaneDbContext(DbContextOptions<NpgsqlControlPlaneDbContext> options) : ControlPlaneDbContext(options)
+{
+    public override bool IsSqlite => false;
+}
+
+internal sealed class SqliteControlPlaneDbContext(DbContextOptions<SqliteControlPlaneDbContext> options) : ControlPlaneDbContext(options)
+{
+    public override bool IsSqlite => true;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no timestamp type: store UTC instants as sortable integers so range filters and ordering
+        // translate to SQL.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        configurationBuilder.Properties<TimeSpan>().HaveConversion<TimeSpanToTicksConverter>();
+    }
+}

@@ -1,0 +1,51 @@
+namespace InferenceGateway.ControlPlane.Data;
+
+internal sealed class Plan
+{
+    public Guid Id { get; set; }
+
+    public required string Name { get; set; }
+
+    public string? Description { get; set; }
+
+    // Limits, enforced by the data plane.
+    public double RequestsPerSecondPerKey { get; set; }
+
+    public int BurstPerKey { get; set; }
+
+    public double RequestsPerSecondPerTenant { get; set; }
+
+    public int BurstPerTenant { get; set; }
+
+    public long? MonthlyRequestQuota { get; set; }
+
+    public long? MonthlyInputTokenQuota { get; set; }
+
+    public long? MonthlyOutputTokenQuota { get; set; }
+
+    public long MaxRequestBodyBytes { get; set; }
+
+    /// <summary>Null means every model.</summary>
+    public List<string>? AllowedModels { get; set; }
+
+    // Prices, used by billing.
+    public required string Currency { get; set; }
+
+    public decimal MonthlyBaseFee { get; set; }
+
+    public decimal PricePer1KRequests { get; set; }
+
+    public decimal PricePer1MInputTokens { get; set; }
+
+    public decimal PricePer1MOutputTokens { get; set; }
+
+    public long IncludedRequests { get; set; }
+
+    public long IncludedInputTokens { get; set; }
+
+    public long IncludedOutputTokens { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,53 @@
+using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Infrastructure;
+
+namespace InferenceGateway.ControlPlane.Features.ModelEndpoints;
+
+internal sealed record UpstreamCredentialRequest(string? HeaderName, string? Value);
+
+internal sealed record CreateModelEndpointRequest(
+    string? Model,
+    string? BaseUrl,
+    UpstreamCredentialRequest? UpstreamCredential,
+    int? TimeoutSeconds,
+    bool? Enabled);
+
+/// <summary>PATCH body. <c>upstreamCredential: null</c> removes the credential; the model name cannot change.</summary>
+internal sealed record UpdateModelEndpointRequest
+{
+    public Optional<string> Model { get; init; }
+
+    public Optional<string> BaseUrl { get; init; }
+
+    public Optional<UpstreamCredentialRequest?> UpstreamCredential { get; init; }
+
+    public Optional<int> TimeoutSeconds { get; init; }
+
+    public Optional<bool> Enabled { get; init; }
+}
+
+/// <summary>Says which header carries the upstream credential, never its value.</summary>
+internal sealed record UpstreamCredentialResponse(string HeaderName, bool Configured);
+
+internal sealed record ModelEndpointResponse(
+    Guid Id,
+    Guid TenantId,
+    string Model,
+    string BaseUrl,
+    UpstreamCredentialResponse? UpstreamCredential,
+    int TimeoutSeconds,
+    bool Enabled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static ModelEndpointResponse From(ModelEndpoint e) => new(
+        e.Id,
+        e.TenantId,
+        e.Model,
+        e.BaseUrl,
+        e.UpstreamHeaderName is null ? null : new UpstreamCredentialResponse(e.UpstreamHeaderName, e.ProtectedUpstreamCredential is not null),
+        e.TimeoutSeconds,
+        e.Enabled,
+        e.CreatedAt,
+        e.UpdatedAt);
+}

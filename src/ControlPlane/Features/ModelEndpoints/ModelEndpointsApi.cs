@@ -1,0 +1,196 @@
+using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Infrastructure;
+using InferenceGateway.Security.Networking;
+using Microsoft.EntityFrameworkCore;
+
+namespace InferenceGateway.ControlPlane.Features.ModelEndpoints;
+
+internal static class ModelEndpointsApi
+{
+    public const int DefaultTimeoutSeconds = 60;
+    public const int MaxTimeoutSeconds = 600;
+
+    public static RouteGroupBuilder MapModelEndpointsApi(this RouteGroupBuilder api)
+    {
+        var endpoints = api.MapGroup("/tenants/{tenantId:guid}/endpoints").WithTags("Model endpoints");
+        endpoints.MapPost("/", CreateAsync).WithName("CreateModelEndpoint")
+            .WithSummary("Register a model endpoint; the gateway serves it as /t/{tenant}/{model}/... The URL must be public (SSRF check).");
+        endpoints.MapGet("/", ListAsync).WithName("ListModelEndpoints");
+        endpoints.MapGet("/{endpointId:guid}", GetAsync).WithName("GetModelEndpoint");
+        endpoints.MapPatch("/{endpointId:guid}", UpdateAsync).WithName("UpdateModelEndpoint");
+        endpoints.MapDelete("/{endpointId:guid}", DeleteAsync).WithName("DeleteModelEndpoint");
+        return api;
+    }
+
+    private static async Task<IResult> CreateAsync(
+        Guid tenantId, CreateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
+        EndpointUrlValidator urls, UpstreamCredentials credentials, CancellationToken ct)
+    {
+        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
+        {
+            return Problems.NotFound("tenant");
+        }
+
+        var errors = new ValidationErrors();
+        if (!Slugs.IsModelSlug(request.Model))
+        {
+            errors.Add("model", $"The model name is required: {Slugs.ModelRule}");
+        }
+
+        var url = await urls.ValidateAsync(request.BaseUrl, ct);
+        errors.AddRange("baseUrl", url.Errors);
+        if (request.UpstreamCredential is { } credential)
+        {
+            UpstreamCredentials.Validate(credential, "upstreamCredential", errors);
+        }
+
+        var timeout = request.TimeoutSeconds ?? DefaultTimeoutSeconds;
+        ValidateTimeout(timeout, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        if (await db.ModelEndpoints.AnyAsync(e => e.TenantId == tenantId && e.Model == request.Model, ct))
+        {
+            return Problems.Conflict($"The tenant already has an endpoint for the model '{request.Model}'.");
+        }
+
+        var endpoint = new ModelEndpoint
+        {
+            Id = Guid.CreateVersion7(),
+            TenantId = tenantId,
+            Model = request.Model!,
+            BaseUrl = url.Url!.ToString().TrimEnd('/'),
+            UpstreamHeaderName = request.UpstreamCredential?.HeaderName,
+            ProtectedUpstreamCredential = request.UpstreamCredential is { Value: { } value } ? credentials.Protect(value) : null,
+            TimeoutSeconds = timeout,
+            Enabled = request.Enabled ?? true,
+            CreatedAt = changes.Now,
+            UpdatedAt = changes.Now,
+        };
+        db.ModelEndpoints.Add(endpoint);
+        var withCredential = endpoint.UpstreamHeaderName is null ? string.Empty : $" with a credential in '{endpoint.UpstreamHeaderName}'";
+        changes.Audit(tenantId, "endpoint.created", $"endpoint/{endpoint.Id}", $"Registered model '{endpoint.Model}' at {endpoint.BaseUrl}{withCredential}.");
+        await changes.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/tenants/{tenantId}/endpoints/{endpoint.Id}", ModelEndpointResponse.From(endpoint));
+    }
+
+    private static async Task<IResult> ListAsync(Guid tenantId, ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
+    {
+        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
+        {
+            return Problems.NotFound("tenant");
+        }
+
+        var errors = new ValidationErrors();
+        Paging.Validate(page, pageSize, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        return TypedResults.Ok(await db.ModelEndpoints.AsNoTracking()
+            .Where(e => e.TenantId == tenantId)
+            .OrderBy(e => e.Model)
+            .ToPageAsync(page, pageSize, ModelEndpointResponse.From, ct));
+    }
+
+    private static async Task<IResult> GetAsync(Guid tenantId, Guid endpointId, ControlPlaneDbContext db, CancellationToken ct) =>
+        await db.ModelEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is { } endpoint
+            ? TypedResults.Ok(ModelEndpointResponse.From(endpoint))
+            : Problems.NotFound("model endpoint");
+
+    private static async Task<IResult> UpdateAsync(
+        Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
+        EndpointUrlValidator urls, UpstreamCredentials credentials, CancellationToken ct)
+    {
+        if (await db.ModelEndpoints.FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is not { } endpoint)
+        {
+            return Problems.NotFound("model endpoint");
+        }
+
+        var errors = new ValidationErrors();
+        if (request.Model.HasValue && request.Model.Value != endpoint.Model)
+        {
+            errors.Add("model", "The model name cannot be changed: register a new endpoint and delete this one.");
+        }
+
+        if (request.BaseUrl.HasValue)
+        {
+            var url = await urls.ValidateAsync(request.BaseUrl.Value, ct);
+            errors.AddRange("baseUrl", url.Errors);
+            if (url.IsValid)
+            {
+                endpoint.BaseUrl = url.Url!.ToString().TrimEnd('/');
+            }
+        }
+
+        var credentialChanged = false;
+        if (request.UpstreamCredential.HasValue)
+        {
+            credentialChanged = true;
+            if (request.UpstreamCredential.Value is { } credential)
+            {
+                UpstreamCredentials.Validate(credential, "upstreamCredential", errors);
+                if (!errors.Any)
+                {
+                    endpoint.UpstreamHeaderName = credential.HeaderName;
+                    endpoint.ProtectedUpstreamCredential = credentials.Protect(credential.Value!);
+                }
+            }
+            else
+            {
+                endpoint.UpstreamHeaderName = null;
+                endpoint.ProtectedUpstreamCredential = null;
+            }
+        }
+
+        if (request.TimeoutSeconds.HasValue)
+        {
+            ValidateTimeout(request.TimeoutSeconds.Value, errors);
+            endpoint.TimeoutSeconds = request.TimeoutSeconds.Value;
+        }
+
+        endpoint.Enabled = request.Enabled.Or(endpoint.Enabled);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        if (!db.ChangeTracker.HasChanges())
+        {
+            return TypedResults.Ok(ModelEndpointResponse.From(endpoint));
+        }
+
+        endpoint.UpdatedAt = changes.Now;
+        var changed = db.Entry(endpoint).Properties
+            .Where(p => p.IsModified && p.Metadata.Name is not (nameof(ModelEndpoint.UpdatedAt) or nameof(ModelEndpoint.ProtectedUpstreamCredential) or nameof(ModelEndpoint.UpstreamHeaderName)))
+            .Select(p => p.Metadata.Name)
+            .Concat(credentialChanged ? ["UpstreamCredential"] : []);
+        changes.Audit(tenantId, "endpoint.updated", $"endpoint/{endpoint.Id}", $"Updated model '{endpoint.Model}': {string.Join(", ", changed)}.");
+        await changes.CommitAsync(ct);
+        return TypedResults.Ok(ModelEndpointResponse.From(endpoint));
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid tenantId, Guid endpointId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    {
+        if (await db.ModelEndpoints.FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is not { } endpoint)
+        {
+            return Problems.NotFound("model endpoint");
+        }
+
+        db.ModelEndpoints.Remove(endpoint);
+        changes.Audit(tenantId, "endpoint.deleted", $"endpoint/{endpoint.Id}", $"Deleted model '{endpoint.Model}'.");
+        await changes.CommitAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static void ValidateTimeout(int timeout, ValidationErrors errors)
+    {
+        if (timeout is < 1 or > MaxTimeoutSeconds)
+        {
+            errors.Add("timeoutSeconds", $"The timeout is from 1 to {MaxTimeoutSeconds} seconds.");
+        }
+    }
+}

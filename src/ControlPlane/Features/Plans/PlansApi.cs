@@ -1,0 +1,95 @@
+using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace InferenceGateway.ControlPlane.Features.Plans;
+
+internal static class PlansApi
+{
+    public static RouteGroupBuilder MapPlansApi(this RouteGroupBuilder api)
+    {
+        var plans = api.MapGroup("/plans").WithTags("Plans");
+        plans.MapPost("/", CreateAsync).WithName("CreatePlan").WithSummary("Create a plan: limits the data plane enforces and prices billing uses.");
+        plans.MapGet("/", ListAsync).WithName("ListPlans");
+        plans.MapGet("/{planId:guid}", GetAsync).WithName("GetPlan");
+        plans.MapPatch("/{planId:guid}", UpdateAsync).WithName("UpdatePlan").WithSummary("Change a plan; omitted fields stay as they are. Every tenant on the plan gets the new limits.");
+        return api;
+    }
+
+    private static async Task<IResult> CreateAsync(PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        if (!request.Name.HasValue)
+        {
+            errors.Add("name", "The name is required.");
+        }
+
+        var plan = PlanRules.Defaults(Guid.CreateVersion7(), changes.Now);
+        PlanRules.Apply(plan, request);
+        PlanRules.Validate(plan, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        if (await db.Plans.AnyAsync(p => p.Name == plan.Name, ct))
+        {
+            return Problems.Conflict($"A plan named '{plan.Name}' already exists.");
+        }
+
+        db.Plans.Add(plan);
+        changes.Audit(null, "plan.created", $"plan/{plan.Id}", $"Created plan '{plan.Name}'.");
+        await changes.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/plans/{plan.Id}", PlanResponse.From(plan));
+    }
+
+    private static async Task<IResult> ListAsync(ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
+    {
+        var errors = new ValidationErrors();
+        Paging.Validate(page, pageSize, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        return TypedResults.Ok(await db.Plans.AsNoTracking().OrderBy(p => p.Name).ToPageAsync(page, pageSize, PlanResponse.From, ct));
+    }
+
+    private static async Task<IResult> GetAsync(Guid planId, ControlPlaneDbContext db, CancellationToken ct) =>
+        await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) is { } plan
+            ? TypedResults.Ok(PlanResponse.From(plan))
+            : Problems.NotFound("plan");
+
+    private static async Task<IResult> UpdateAsync(Guid planId, PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    {
+        if (await db.Plans.FirstOrDefaultAsync(p => p.Id == planId, ct) is not { } plan)
+        {
+            return Problems.NotFound("plan");
+        }
+
+        var oldName = plan.Name;
+        PlanRules.Apply(plan, request);
+        var errors = new ValidationErrors();
+        PlanRules.Validate(plan, errors);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        if (plan.Name != oldName && await db.Plans.AnyAsync(p => p.Name == plan.Name && p.Id != plan.Id, ct))
+        {
+            return Problems.Conflict($"A plan named '{plan.Name}' already exists.");
+        }
+
+        if (!db.ChangeTracker.HasChanges())
+        {
+            return TypedResults.Ok(PlanResponse.From(plan));
+        }
+
+        plan.UpdatedAt = changes.Now;
+        var changed = string.Join(", ", db.Entry(plan).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name));
+        changes.Audit(null, "plan.updated", $"plan/{plan.Id}", $"Updated plan '{plan.Name}': {changed}.");
+        await changes.CommitAsync(ct);
+        return TypedResults.Ok(PlanResponse.From(plan));
+    }
+}

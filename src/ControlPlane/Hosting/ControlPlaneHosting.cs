@@ -1,0 +1,147 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.ApiKeys;
+using InferenceGateway.ControlPlane.Features.Audit;
+using InferenceGateway.ControlPlane.Features.ModelEndpoints;
+using InferenceGateway.ControlPlane.Features.Plans;
+using InferenceGateway.ControlPlane.Features.Tenants;
+using InferenceGateway.ControlPlane.Infrastructure;
+using InferenceGateway.ControlPlane.Infrastructure.Auth;
+using InferenceGateway.ControlPlane.Messaging;
+using InferenceGateway.Security.Networking;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace InferenceGateway.ControlPlane.Hosting;
+
+public static class ControlPlaneHosting
+{
+    public const string AdminScheme = "AdminToken";
+    public const string NodeScheme = "NodeToken";
+    public const string PlatformAdminPolicy = "PlatformAdmin";
+    public const string DataPlaneNodePolicy = "DataPlaneNode";
+
+    /// <summary>Registers everything the control plane needs except the bus transport.</summary>
+    public static IHostApplicationBuilder AddControlPlane(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
+        services.AddOptions<NodeAuthOptions>().BindConfiguration(NodeAuthOptions.Section).ValidateOnStart();
+        services.AddOptions<EndpointPolicyOptions>().BindConfiguration(EndpointPolicyOptions.Section).ValidateOnStart();
+        services.AddSingleton<ControlPlaneOptionsValidator>();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
+        services.AddSingleton<IValidateOptions<AdminOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
+        services.AddSingleton<IValidateOptions<NodeAuthOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
+        services.AddSingleton<IValidateOptions<EndpointPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
+
+        builder.AddControlPlaneDatabase();
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddDataProtection()
+            .SetApplicationName("InferenceGateway.ControlPlane")
+            .PersistKeysToDbContext<ControlPlaneDbContext>();
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        });
+
+        // Malformed JSON and bad parameters reach the exception handler, which answers with a 400 ProblemDetails.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        builder.AddControlPlaneAuth();
+        services.AddOpenApi(o => o.AddSchemaTransformer<OptionalSchemaTransformer>());
+
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddSingleton(sp => AddressPolicy.FromConfiguration(
+            sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value.AllowedPrivateNetworks, out _));
+        services.AddSingleton<EndpointUrlValidator>();
+        services.AddSingleton<UpstreamCredentials>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddScoped<AdminChanges>();
+        services.AddScoped<ApiKeyVerifier>();
+        return builder;
+    }
+
+    private static void AddControlPlaneDatabase(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            builder.Services.AddDbContext<ControlPlaneDbContext, SqliteControlPlaneDbContext>(o =>
+                o.UseSqlite(options.ConnectionString, x => x.MigrationsAssembly(typeof(ControlPlaneDbContext).Assembly.FullName)));
+        }
+        else
+        {
+            builder.Services.AddDbContext<ControlPlaneDbContext, NpgsqlControlPlaneDbContext>(o =>
+                o.UseNpgsql(options.ConnectionString));
+        }
+    }
+
+    private static void AddControlPlaneAuth(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddAuthentication(AdminScheme)
+            .AddScheme<BearerTokenOptions, BearerTokenHandler>(AdminScheme, null)
+            .AddScheme<BearerTokenOptions, BearerTokenHandler>(NodeScheme, null);
+        services.AddOptions<BearerTokenOptions>(AdminScheme).Configure<IOptions<AdminOptions>>((o, admin) =>
+        {
+            o.PrincipalName = "bootstrap-admin";
+            o.Role = "platform-admin";
+            if (admin.Value.ResolveToken() is { } token)
+            {
+                o.TokenHashes.Add(BearerTokenHandler.HashToken(token));
+            }
+        });
+        services.AddOptions<BearerTokenOptions>(NodeScheme).Configure<IOptions<NodeAuthOptions>>((o, nodes) =>
+        {
+            o.PrincipalName = "data-plane-node";
+            o.Role = "data-plane-node";
+            o.TokenHashes.AddRange(nodes.Value.Tokens.Select(BearerTokenHandler.HashToken));
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(PlatformAdminPolicy, p => p.AddAuthenticationSchemes(AdminScheme).RequireRole("platform-admin"))
+            .AddPolicy(DataPlaneNodePolicy, p => p.AddAuthenticationSchemes(NodeScheme).RequireRole("data-plane-node"));
+    }
+
+    /// <summary>The control plane's middleware, in order.</summary>
+    public static IApplicationBuilder UseControlPlane(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Maps the admin API, the node API, the OpenAPI document, the API reference page and health checks.</summary>
+    public static IEndpointRouteBuilder MapControlPlane(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(PlatformAdminPolicy);
+        api.MapTenantsApi();
+        api.MapPlansApi();
+        api.MapApiKeysApi();
+        api.MapModelEndpointsApi();
+        api.MapAuditApi();
+
+        endpoints.MapOpenApi();
+        endpoints.MapScalarApiReference("/api-reference", o => o.WithTitle("Inference Gateway control plane API"));
+        endpoints.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" })).ExcludeFromDescription();
+        endpoints.MapGet("/readyz", async (ControlPlaneDbContext db, CancellationToken ct) =>
+                await db.Database.CanConnectAsync(ct)
+                    ? Results.Ok(new { status = "ready" })
+                    : Results.Problem(statusCode: 503, title: "Not ready", detail: "The database is not reachable."))
+            .ExcludeFromDescription();
+        return endpoints;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Options;
+
+namespace InferenceGateway.ControlPlane.Hosting;
+
+internal enum DatabaseProvider
+{
+    Postgres,
+    Sqlite,
+}
+
+/// <summary>Section <c>ControlPlane:Database</c>.</summary>
+internal sealed class DatabaseOptions
+{
+    public const string Section = "ControlPlane:Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Postgres;
+
+    /// <summary>Defaults to the local PostgreSQL that <c>scripts/services.sh</c> starts.</summary>
+    public string ConnectionString { get; set; } = DefaultPostgres();
+
+    /// <summary>Apply pending migrations at start (several replicas may start at once: EF Core takes a lock).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    public static string DefaultPostgres(string database = "igw") =>
+        $"Host={Env("IGW_PG_HOST", "127.0.0.1")};Port={Env("IGW_PG_PORT", "5432")};Database={database};" +
+        $"Username={Env("IGW_PG_USER", "igw")};Password={Env("IGW_PG_PASSWORD", "igw")}";
+
+    private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : fallback;
+}
+
+/// <summary>Section <c>ControlPlane:Admin</c>: the platform-admin bootstrap token (until users exist).</summary>
+internal sealed class AdminOptions
+{
+    public const string Section = "ControlPlane:Admin";
+
+    public string? BootstrapToken { get; set; }
+
+    /// <summary>A file holding the token, for deployments that mount secrets as files.</summary>
+    public string? BootstrapTokenFile { get; set; }
+
+    public string? ResolveToken() =>
+        !string.IsNullOrWhiteSpace(BootstrapToken) ? BootstrapToken.Trim()
+        : !string.IsNullOrWhiteSpace(BootstrapTokenFile) && File.Exists(BootstrapTokenFile) ? File.ReadAllText(BootstrapTokenFile).Trim()
+        : null;
+}
+
+/// <summary>Section <c>ControlPlane:Nodes</c>: the credentials data-plane nodes present to fetch snapshots.</summary>
+internal sealed class NodeAuthOptions
+{
+    public const string Section = "ControlPlane:Nodes";
+
+    public List<string> Tokens { get; set; } = [];
+}
+
+/// <summary>Section <c>ControlPlane:Endpoints</c>: the SSRF policy for model endpoints.</summary>
+internal sealed class EndpointPolicyOptions
+{
+    public const string Section = "ControlPlane:Endpoints";
+
+    /// <summary>Non-public networks that model endpoints may use anyway (CIDR or single addresses). Empty by default.</summary>
+    public List<string> AllowedPrivateNetworks { get; set; } = [];
+}
+
+internal sealed class ControlPlaneOptionsValidator :
+    IValidateOptions<AdminOptions>, IValidateOptions<NodeAuthOptions>, IValidateOptions<EndpointPolicyOptions>, IValidateOptions<DatabaseOptions>
+{
+    public const int MinTokenLength = 32;
+
+    public ValidateOptionsResult Validate(string? name, AdminOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.BootstrapTokenFile) && string.IsNullOrWhiteSpace(options.BootstrapToken) && !File.Exists(options.BootstrapTokenFile))
+        {
+            return ValidateOptionsResult.Fail($"{AdminOptions.Section}:BootstrapTokenFile names a file that does not exist.");
+        }
+
+        var token = options.ResolveToken();
+        return token is null
+            ? ValidateOptionsResult.Fail($"{AdminOptions.Section}:BootstrapToken (or {AdminOptions.Section}:BootstrapTokenFile) is required.")
+            : token.Length < MinTokenLength
+                ? ValidateOptionsResult.Fail($"{AdminOptions.Section}:BootstrapToken must have at least {MinTokenLength} characters.")
+                : ValidateOptionsResult.Success;
+    }
+
+    public ValidateOptionsResult Validate(string? name, NodeAuthOptions options) =>
+        options.Tokens.Count == 0 ? ValidateOptionsResult.Fail($"{NodeAuthOptions.Section}:Tokens needs at least one node token.")
+        : options.Tokens.Any(t => t.Trim().Length < MinTokenLength) ? ValidateOptionsResult.Fail($"Every entry of {NodeAuthOptions.Section}:Tokens must have at least {MinTokenLength} characters.")
+        : ValidateOptionsResult.Success;
+
+    public ValidateOptionsResult Validate(string? name, EndpointPolicyOptions options)
+    {
+        Security.Networking.AddressPolicy.FromConfiguration(options.AllowedPrivateNetworks, out var invalid);
+        return invalid.Count == 0
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"{EndpointPolicyOptions.Section}:AllowedPrivateNetworks has entries that are not networks: {string.Join(", ", invalid)}.");
+    }
+
+    public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? ValidateOptionsResult.Fail($"{DatabaseOptions.Section}:ConnectionString is required.")
+            : ValidateOptionsResult.Success;
+}

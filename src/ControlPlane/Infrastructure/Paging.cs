@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace InferenceGateway.ControlPlane.Infrastructure;
+
+/// <summary>A page of a list: items, the page asked for and how many items exist in all.</summary>
+internal sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount);
+
+internal static class Paging
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    public static void Validate(int? page, int? pageSize, ValidationErrors errors)
+    {
+        if (page is < 1)
+        {
+            errors.Add("page", "The page number starts at 1.");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"The page size must be between 1 and {MaxPageSize}.");
+        }
+    }
+
+    public static async Task<PagedList<TOut>> ToPageAsync<TIn, TOut>(
+        this IQueryable<TIn> query, int? page, int? pageSize, Func<TIn, TOut> map, CancellationToken cancellationToken)
+    {
+        var p = page ?? 1;
+        var size = pageSize ?? DefaultPageSize;
+        var total = await query.CountAsync(cancellationToken);
+        var items = await query.Skip((p - 1) * size).Take(size).ToListAsync(cancellationToken);
+        return new PagedList<TOut>(items.Select(map).ToList(), p, size, total);
+    }
+}
