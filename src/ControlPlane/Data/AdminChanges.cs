@@ -14,7 +14,8 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
 {
     private AuditEvent? _audit;
 
-    public DateTimeOffset Now { get; } = time.GetUtcNow();
+    /// <summary>The time of the change, in the database's precision (microseconds), so responses match later reads.</summary>
+    public DateTimeOffset Now { get; } = TruncateToMicroseconds(time.GetUtcNow());
 
     /// <summary>Who is acting: the authenticated principal's name.</summary>
     public string Actor => http.HttpContext?.User.Identity?.Name is { Length: > 0 } name ? name : "system";
@@ -74,6 +75,9 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
         await transaction.CommitAsync(cancellationToken);
         outbox.Notify();
     }
+
+    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
+        new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
 
     private async Task<long> NextRevisionAsync(CancellationToken cancellationToken)
     {

@@ -36,7 +36,7 @@ public readonly record struct HostName(string Text, IPAddress? Address)
 
         // Unicode dot look-alikes and compatibility characters (fullwidth digits, for example) fold to ASCII
         // first, as IDNA and most URL parsers do, so they cannot hide an address.
-        var text = raw.Replace('\u3002', '.').Replace('\uFF0E', '.').Replace('\uFF61', '.');
+        var text = FoldCompatibilityForms(raw.Replace('\u3002', '.').Replace('\uFF0E', '.').Replace('\uFF61', '.'));
         try
         {
             text = text.Normalize(NormalizationForm.FormKC).ToLowerInvariant();
@@ -121,6 +121,32 @@ public readonly record struct HostName(string Text, IPAddress? Address)
 
         host = new HostName(ascii, null);
         return true;
+    }
+
+    /// <summary>
+    /// Fullwidth ASCII becomes ASCII and every decimal digit of any script becomes its ASCII digit. Done by hand
+    /// because the product runs with invariant globalization, where Unicode normalization is not available.
+    /// </summary>
+    private static string FoldCompatibilityForms(string text)
+    {
+        var folded = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (rune.Value is >= 0xFF01 and <= 0xFF5E)
+            {
+                folded.Append((char)(rune.Value - 0xFEE0));
+            }
+            else if (!rune.IsAscii && Rune.GetUnicodeCategory(rune) == UnicodeCategory.DecimalDigitNumber)
+            {
+                folded.Append((char)('0' + (int)Rune.GetNumericValue(rune)));
+            }
+            else
+            {
+                folded.Append(rune.ToString());
+            }
+        }
+
+        return folded.ToString();
     }
 
     private static bool LooksNumeric(string label)

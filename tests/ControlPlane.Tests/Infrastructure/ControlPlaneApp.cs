@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.Security.Networking;
+using InferenceGateway.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace InferenceGateway.ControlPlane.Tests.Infrastructure;
+
+/// <summary>
+/// The control plane on its own PostgreSQL database (one per test class), with fake DNS, a controllable clock
+/// and every log line captured. The bus is in memory: these tests are about the admin API.
+/// </summary>
+public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>, IAsyncLifetime
+{
+    public const string AdminToken = "test-admin-token-0123456789abcdefghijklmnop";
+    public const string NodeToken = "test-node-token-0123456789abcdefghijklmnopq";
+
+    public PostgresDatabase Database { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    public FakeHostResolver Dns { get; } = new FakeHostResolver()
+        .Set("api.example.com", "93.184.215.14")
+        .Set("models.example.net", "2606:2800:21f:cb07:6820:80da:af6b:8b2c")
+        .Set("internal.example.com", "10.1.2.3")
+        .Set("mixed.example.com", "93.184.215.14", "127.0.0.1")
+        .Set("rebind.example.com", "93.184.215.14");
+
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>Networks the operator allow-listed; set before the first request.</summary>
+    public List<string> AllowedPrivateNetworks { get; } = ["10.20.0.0/16"];
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ControlPlane:Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("ControlPlane:Admin:BootstrapToken", AdminToken);
+        builder.UseSetting("ControlPlane:Nodes:Tokens:0", NodeToken);
+        builder.UseSetting("Bus:Transport", "InMemory");
+        for (var i = 0; i < AllowedPrivateNetworks.Count; i++)
+        {
+            builder.UseSetting($"ControlPlane:Endpoints:AllowedPrivateNetworks:{i}", AllowedPrivateNetworks[i]);
+        }
+
+        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<IHostResolver>(Dns);
+        });
+    }
+
+    /// <summary>A client authenticated as the platform admin.</summary>
+    public HttpClient Admin()
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a fresh database context.</summary>
+    internal async Task<T> WithDbAsync<T>(Func<ControlPlaneDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>());
+    }
+
+    public Task InitializeAsync()
+    {
+        _ = Services; // starts the host: migrations run now
+        return Task.CompletedTask;
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}
