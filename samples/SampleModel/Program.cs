@@ -1,0 +1,3 @@
+using InferenceGateway.SampleModel;
+
+SampleModelHost.Create(args).Run();
