@@ -34,6 +34,12 @@ public static class BusExtensions
             {
                 bus.UsingRabbitMq((context, cfg) =>
                 {
+                    if (options.EntityPrefix.Length > 0)
+                    {
+                        cfg.MessageTopology.SetEntityNameFormatter(
+                            new PrefixEntityNameFormatter(cfg.MessageTopology.EntityNameFormatter, options.EntityPrefix + "-"));
+                    }
+
                     cfg.Host(options.Host, (ushort)options.Port, options.VirtualHost, h =>
                     {
                         h.Username(options.Username);

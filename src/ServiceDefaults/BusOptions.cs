@@ -25,6 +25,13 @@ public sealed class BusOptions
     [Required]
     public string Password { get; set; } = Environment.GetEnvironmentVariable("IGW_RABBITMQ_PASSWORD") ?? "igw";
 
+    /// <summary>
+    /// Prefixes every exchange and queue name, so several environments (or test runs) can share one broker
+    /// without seeing each other's messages. Empty by default.
+    /// </summary>
+    [RegularExpression("^[a-z0-9-]{0,40}$")]
+    public string EntityPrefix { get; set; } = string.Empty;
+
     /// <summary>How long a publish may wait for the broker's confirm before it counts as failed.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);

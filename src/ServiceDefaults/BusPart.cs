@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceGateway.ServiceDefaults;
 
@@ -12,4 +13,10 @@ public abstract class BusPart
     public abstract void AddConsumers(IBusRegistrationConfigurator bus);
 
     public abstract void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator bus);
+
+    /// <summary>A queue name with the environment's <see cref="BusOptions.EntityPrefix"/>.</summary>
+    protected static string QueueName(IBusRegistrationContext context, string name) =>
+        context.GetRequiredService<Microsoft.Extensions.Options.IOptions<BusOptions>>().Value.EntityPrefix is { Length: > 0 } prefix
+            ? $"{prefix}-{name}"
+            : name;
 }

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.ApiKeys;
 using InferenceGateway.ControlPlane.Features.Audit;
+using InferenceGateway.ControlPlane.Features.Configuration;
+using InferenceGateway.ControlPlane.Features.Fleet;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
 using InferenceGateway.ControlPlane.Features.Plans;
 using InferenceGateway.ControlPlane.Features.Tenants;
@@ -60,6 +62,11 @@ public static class ControlPlaneHosting
         builder.AddControlPlaneAuth();
         services.AddOpenApi(o => o.AddSchemaTransformer<OptionalSchemaTransformer>());
 
+        // Per-command SQL and per-request authentication chatter are not useful at Information.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Authentication", LogLevel.Warning);
+
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
@@ -70,6 +77,9 @@ public static class ControlPlaneHosting
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<AdminChanges>();
         services.AddScoped<ApiKeyVerifier>();
+        services.AddScoped<ConfigCompiler>();
+        services.AddSingleton<SnapshotCache>();
+        services.AddHostedService<OutboxRelay>();
         return builder;
     }
 
@@ -133,6 +143,8 @@ public static class ControlPlaneHosting
         api.MapApiKeysApi();
         api.MapModelEndpointsApi();
         api.MapAuditApi();
+        api.MapFleetApi();
+        endpoints.MapSnapshotApi();
 
         endpoints.MapOpenApi();
         endpoints.MapScalarApiReference("/api-reference", o => o.WithTitle("Inference Gateway control plane API"));

@@ -1,0 +1,44 @@
+using InferenceGateway.Contracts;
+using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Infrastructure;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace InferenceGateway.ControlPlane.Messaging;
+
+/// <summary>Keeps the fleet view: the latest heartbeat of every node.</summary>
+internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, TimeProvider time) : IConsumer<DataPlaneHeartbeat>
+{
+    public async Task Consume(ConsumeContext<DataPlaneHeartbeat> context)
+    {
+        var beat = context.Message;
+        var nodeId = beat.NodeId.Length > 100 ? beat.NodeId[..100] : beat.NodeId;
+        var node = await db.DataPlaneNodes.FirstOrDefaultAsync(n => n.NodeId == nodeId, context.CancellationToken);
+        var now = time.GetUtcNow();
+        if (node is null)
+        {
+            node = new DataPlaneNode { NodeId = nodeId, Version = string.Empty, FirstSeenAt = now };
+            db.DataPlaneNodes.Add(node);
+        }
+        else if (node.LastSeenAt > beat.SentAt)
+        {
+            return; // an older heartbeat delivered late
+        }
+
+        node.Version = beat.Version.Length > 50 ? beat.Version[..50] : beat.Version;
+        node.AppliedRevision = beat.AppliedRevision;
+        node.LastAppliedAt = beat.LastAppliedAt;
+        node.LastApplyError = beat.LastApplyError is { Length: > 2000 } e ? e[..2000] : beat.LastApplyError;
+        node.LastApplyErrorAt = beat.LastApplyErrorAt;
+        node.Uptime = beat.Uptime;
+        node.LastSeenAt = beat.SentAt > now ? now : beat.SentAt;
+        try
+        {
+            await db.SaveChangesAsync(context.CancellationToken);
+        }
+        catch (DbUpdateException ex) when (ProblemExceptionHandler.IsUniqueViolation(ex))
+        {
+            // Two replicas saw the node's first heartbeat at once; the next heartbeat updates the row.
+        }
+    }
+}

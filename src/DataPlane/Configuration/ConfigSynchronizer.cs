@@ -1,0 +1,107 @@
+using System.Text.Json;
+using InferenceGateway.Contracts;
+using InferenceGateway.DataPlane.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGateway.DataPlane.Configuration;
+
+/// <summary>
+/// Keeps the node's configuration current. At start it serves the disk snapshot if it has one, then pulls from
+/// the control plane; afterwards it pulls whenever asked (a revision gap, a full revision, a bus reconnect) and
+/// every poll interval, which also catches anything the bus lost. While the control plane is unreachable it
+/// retries with backoff and the node keeps serving what it has.
+/// </summary>
+internal sealed partial class ConfigSynchronizer(
+    NodeConfig config, SnapshotClient client, LastKnownGoodStore disk, IOptions<DataPlaneOptions> options, ILogger<ConfigSynchronizer> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+    private readonly SemaphoreSlim _pullRequested = new(0, 1);
+    private int _failures;
+
+    /// <summary>Asks for a pull as soon as possible; many requests before it runs make one pull.</summary>
+    public void RequestPull()
+    {
+        try
+        {
+            _pullRequested.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (config.Current is null && disk.TryLoad() is { } stored)
+        {
+            config.ApplySnapshot(stored, "disk");
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wait = options.Value.PollInterval;
+            try
+            {
+                await SyncOnceAsync(stoppingToken);
+                if (_failures > 0)
+                {
+                    LogReconnected(logger, _failures);
+                }
+
+                _failures = 0;
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is HttpRequestException or SnapshotPullException or TaskCanceledException or JsonException)
+            {
+                if (ex is JsonException)
+                {
+                    config.RecordFailure("the control plane sent a configuration this node cannot read");
+                }
+
+                if (_failures++ == 0)
+                {
+                    LogPullFailed(logger, ex.GetType().Name, config.Revision);
+                }
+
+                var backoff = Backoff[Math.Min(_failures - 1, Backoff.Length - 1)];
+                wait = backoff < wait ? backoff : wait;
+            }
+
+            await _pullRequested.WaitAsync(wait, stoppingToken);
+        }
+    }
+
+    private async Task SyncOnceAsync(CancellationToken cancellationToken)
+    {
+        if (config.Current is null)
+        {
+            config.ApplySnapshot(await client.GetFullAsync(cancellationToken), "control plane");
+            return;
+        }
+
+        var update = await client.GetSinceAsync(config.Revision, cancellationToken);
+        if (update.Kind == ConfigChangeKind.Full && update.Snapshot is { } snapshot)
+        {
+            config.ApplySnapshot(snapshot, "control plane");
+            return;
+        }
+
+        if (update.Revision <= config.Revision)
+        {
+            return;
+        }
+
+        var outcome = config.ApplyDelta(update.FromRevision ?? -1, update.Revision, update.Changes, "control plane");
+        if (outcome is ApplyOutcome.Gap or ApplyOutcome.Rejected)
+        {
+            // Deltas did not fit; the full snapshot always does.
+            config.ApplySnapshot(await client.GetFullAsync(cancellationToken), "control plane");
+        }
+    }
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Cannot pull configuration from the control plane ({Error}); serving revision {Revision} and retrying")]
+    private static partial void LogPullFailed(ILogger logger, string error, long revision);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "Reached the control plane again after {Failures} failed pulls")]
+    private static partial void LogReconnected(ILogger logger, int failures);
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Reflection;
+using InferenceGateway.Contracts;
+using InferenceGateway.DataPlane.Hosting;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGateway.DataPlane.Configuration;
+
+/// <summary>Reports the node's identity, version and applied revision every few seconds.</summary>
+internal sealed partial class HeartbeatPublisher(
+    IBus bus, NodeConfig config, IOptions<DataPlaneOptions> options, TimeProvider time, ILogger<HeartbeatPublisher> logger) : BackgroundService
+{
+    public static readonly string Version =
+        typeof(HeartbeatPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private readonly long _startedAt = Stopwatch.GetTimestamp();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval);
+        do
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(TimeSpan.FromSeconds(3));
+                await bus.Publish(Beat(), timeout.Token);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogHeartbeatFailed(logger, ex.GetType().Name);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public DataPlaneHeartbeat Beat() => new()
+    {
+        MessageId = Guid.CreateVersion7(),
+        NodeId = options.Value.NodeId,
+        Version = Version,
+        AppliedRevision = config.Revision,
+        LastAppliedAt = config.LastAppliedAt,
+        LastApplyError = config.LastApplyError,
+        LastApplyErrorAt = config.LastApplyErrorAt,
+        Uptime = Stopwatch.GetElapsedTime(_startedAt),
+        SentAt = time.GetUtcNow(),
+    };
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Debug, Message = "Heartbeat not sent ({Error}); the bus is unreachable")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string error);
+}

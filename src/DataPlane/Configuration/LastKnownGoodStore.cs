@@ -1,0 +1,137 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using InferenceGateway.Contracts;
+using InferenceGateway.Contracts.Snapshots;
+using InferenceGateway.DataPlane.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGateway.DataPlane.Configuration;
+
+/// <summary>
+/// Keeps the last good snapshot on local disk, encrypted with AES-GCM under the node key, so a node can start
+/// and serve while the control plane and the bus are down. Writes happen off the request and apply paths,
+/// always of the newest state, atomically (write then rename).
+/// </summary>
+internal sealed partial class LastKnownGoodStore : BackgroundService
+{
+    private static readonly byte[] Magic = "IGWS1"u8.ToArray();
+    private static readonly byte[] AssociatedData = Encoding.ASCII.GetBytes("InferenceGateway.DataPlane.Snapshot.v1");
+    private readonly Channel<NodeState> _pending = Channel.CreateBounded<NodeState>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly byte[] _key;
+    private readonly ILogger<LastKnownGoodStore> _logger;
+
+    public LastKnownGoodStore(IOptions<DataPlaneOptions> options, NodeConfig config, ILogger<LastKnownGoodStore> logger)
+    {
+        _key = options.Value.SnapshotKeyBytes();
+        _logger = logger;
+        FilePath = System.IO.Path.Combine(options.Value.StateDirectory, "snapshot.bin");
+        config.Applied += state => _pending.Writer.TryWrite(state);
+    }
+
+    public string FilePath { get; }
+
+    /// <summary>The stored snapshot, or null when there is none or it cannot be decrypted with this node's key.</summary>
+    public ConfigSnapshot? TryLoad()
+    {
+        if (!File.Exists(FilePath))
+        {
+            return null;
+        }
+
+        try
+        {
+            return Decrypt(File.ReadAllBytes(FilePath), _key);
+        }
+        catch (Exception ex) when (ex is CryptographicException or InvalidDataException or JsonException or IOException)
+        {
+            LogUnreadable(_logger, FilePath, ex.GetType().Name);
+            return null;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var state in _pending.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                Write(state.Source);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogWriteFailed(_logger, FilePath, ex.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>Writes the snapshot now (also used on shutdown paths and by tests).</summary>
+    public void Write(ConfigSnapshot snapshot)
+    {
+        var directory = System.IO.Path.GetDirectoryName(FilePath)!;
+        Directory.CreateDirectory(directory);
+        var temp = FilePath + ".tmp";
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // Only the node's own user may read the file, encrypted or not.
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new FileStream(temp, fileOptions))
+        {
+            file.Write(Encrypt(snapshot, _key));
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, FilePath, overwrite: true);
+        LogWritten(_logger, snapshot.Revision);
+    }
+
+    internal static byte[] Encrypt(ConfigSnapshot snapshot, byte[] key)
+    {
+        using var plain = new MemoryStream();
+        using (var gzip = new GZipStream(plain, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            JsonSerializer.Serialize(gzip, snapshot, ContractJson.Options);
+        }
+
+        var plaintext = plain.ToArray();
+        var output = new byte[Magic.Length + AesGcm.NonceByteSizes.MaxSize + AesGcm.TagByteSizes.MaxSize + plaintext.Length];
+        Magic.CopyTo(output, 0);
+        var nonce = output.AsSpan(Magic.Length, AesGcm.NonceByteSizes.MaxSize);
+        var tag = output.AsSpan(Magic.Length + nonce.Length, AesGcm.TagByteSizes.MaxSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(key, tag.Length);
+        aes.Encrypt(nonce, plaintext, output.AsSpan(Magic.Length + nonce.Length + tag.Length), tag, AssociatedData);
+        return output;
+    }
+
+    internal static ConfigSnapshot Decrypt(byte[] data, byte[] key)
+    {
+        var headerLength = Magic.Length + AesGcm.NonceByteSizes.MaxSize + AesGcm.TagByteSizes.MaxSize;
+        if (data.Length < headerLength || !data.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            throw new InvalidDataException("not a snapshot file");
+        }
+
+        var nonce = data.AsSpan(Magic.Length, AesGcm.NonceByteSizes.MaxSize);
+        var tag = data.AsSpan(Magic.Length + nonce.Length, AesGcm.TagByteSizes.MaxSize);
+        var plaintext = new byte[data.Length - headerLength];
+        using var aes = new AesGcm(key, tag.Length);
+        aes.Decrypt(nonce, data.AsSpan(headerLength), tag, plaintext, AssociatedData);
+        using var gzip = new GZipStream(new MemoryStream(plaintext), CompressionMode.Decompress);
+        return JsonSerializer.Deserialize<ConfigSnapshot>(gzip, ContractJson.Options) ?? throw new InvalidDataException("empty snapshot");
+    }
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Debug, Message = "Stored revision {Revision} as the last known good snapshot")]
+    private static partial void LogWritten(ILogger logger, long revision);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Error, Message = "Could not store the last known good snapshot at {Path} ({Error})")]
+    private static partial void LogWriteFailed(ILogger logger, string path, string error);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Error, Message = "The snapshot at {Path} cannot be read with this node's key ({Error}); ignoring it")]
+    private static partial void LogUnreadable(ILogger logger, string path, string error);
+}

@@ -1,0 +1,158 @@
+using System.Buffers.Binary;
+using System.Collections.Frozen;
+using System.Globalization;
+using InferenceGateway.Contracts.Snapshots;
+using InferenceGateway.DataPlane.Blocking;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace InferenceGateway.DataPlane.Configuration;
+
+/// <summary>
+/// Everything a node enforces, at one revision, in lookup-ready form. Immutable: an apply builds a new state
+/// and swaps it in whole, so a request sees one revision from start to end.
+/// </summary>
+internal sealed class NodeState
+{
+    private readonly FrozenDictionary<string, TenantEntry>.AlternateLookup<ReadOnlySpan<char>> _tenantsBySlug;
+
+    public NodeState(
+        ConfigSnapshot source,
+        FrozenDictionary<string, TenantEntry> tenantsBySlug,
+        FrozenDictionary<Guid, TenantEntry> tenantsById,
+        IReadOnlyDictionary<KeyHash, KeyEntry> keysByHash,
+        BlockSet blocks)
+    {
+        Source = source;
+        TenantsBySlug = tenantsBySlug;
+        TenantsById = tenantsById;
+        KeysByHash = keysByHash;
+        Blocks = blocks;
+        _tenantsBySlug = tenantsBySlug.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The snapshot this state was built from (with applied deltas), as it is kept on disk.</summary>
+    public ConfigSnapshot Source { get; }
+
+    public long Revision => Source.Revision;
+
+    public FrozenDictionary<string, TenantEntry> TenantsBySlug { get; }
+
+    public FrozenDictionary<Guid, TenantEntry> TenantsById { get; }
+
+    public IReadOnlyDictionary<KeyHash, KeyEntry> KeysByHash { get; }
+
+    public BlockSet Blocks { get; }
+
+    public TenantEntry? FindTenant(ReadOnlySpan<char> slug) => _tenantsBySlug.TryGetValue(slug, out var tenant) ? tenant : null;
+}
+
+internal sealed class PlanEntry(PlanSnapshot plan)
+{
+    public Guid Id { get; } = plan.PlanId;
+
+    public double RequestsPerSecondPerKey { get; } = plan.RequestsPerSecondPerKey;
+
+    public int BurstPerKey { get; } = plan.BurstPerKey;
+
+    public double RequestsPerSecondPerTenant { get; } = plan.RequestsPerSecondPerTenant;
+
+    public int BurstPerTenant { get; } = plan.BurstPerTenant;
+
+    public long MaxRequestBodyBytes { get; } = plan.MaxRequestBodyBytes;
+
+    /// <summary>Null means every model.</summary>
+    public FrozenSet<string>? AllowedModels { get; } = plan.AllowedModels?.ToFrozenSet(StringComparer.Ordinal);
+}
+
+internal sealed class TenantEntry
+{
+    private readonly FrozenDictionary<string, RouteEntry>.AlternateLookup<ReadOnlySpan<char>> _routes;
+
+    public TenantEntry(TenantSnapshot tenant, PlanEntry plan, FrozenDictionary<string, RouteEntry> routes)
+    {
+        Id = tenant.TenantId;
+        Slug = tenant.Slug;
+        Suspended = tenant.Status == TenantState.Suspended;
+        Plan = plan;
+        Routes = routes;
+        _routes = routes.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    public Guid Id { get; }
+
+    public string Slug { get; }
+
+    public bool Suspended { get; }
+
+    public PlanEntry Plan { get; }
+
+    public FrozenDictionary<string, RouteEntry> Routes { get; }
+
+    public RouteEntry? FindRoute(ReadOnlySpan<char> model) => _routes.TryGetValue(model, out var route) ? route : null;
+}
+
+internal sealed class RouteEntry(RouteSnapshot route)
+{
+    public Guid EndpointId { get; } = route.EndpointId;
+
+    public string Model { get; } = route.Model;
+
+    /// <summary>Canonical base URL without a trailing slash; the rest of the client's path is appended.</summary>
+    public string BaseUrl { get; } = route.BaseUrl.TrimEnd('/');
+
+    public string? UpstreamHeaderName { get; } = route.UpstreamHeaderName;
+
+    public string? UpstreamHeaderValue { get; } = route.UpstreamHeaderValue;
+
+    /// <summary>Per-endpoint timeout: the longest the upstream may stay silent (504 after that).</summary>
+    public ForwarderRequestConfig RequestConfig { get; } = new() { ActivityTimeout = TimeSpan.FromSeconds(route.TimeoutSeconds) };
+}
+
+internal sealed class KeyEntry
+{
+    public required Guid KeyId { get; init; }
+
+    public required string PublicId { get; init; }
+
+    public required Guid TenantId { get; init; }
+
+    /// <summary>The hash this entry is found by (the current secret's, or the previous one's during a rotation grace).</summary>
+    public required byte[] Hash { get; init; }
+
+    /// <summary>Null means every model the plan allows.</summary>
+    public FrozenSet<string>? AllowedModels { get; init; }
+
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>For the previous secret of a rotated key: when it stops working.</summary>
+    public DateTimeOffset? GraceUntil { get; init; }
+
+    public bool IsValidAt(DateTimeOffset now) =>
+        (ExpiresAt is not { } expires || expires > now) && (GraceUntil is not { } grace || grace > now);
+}
+
+/// <summary>A SHA-256 digest as four words: a dictionary key that hashes and compares without allocating.</summary>
+internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
+{
+    public static KeyHash From(ReadOnlySpan<byte> digest) => new(
+        BinaryPrimitives.ReadUInt64LittleEndian(digest),
+        BinaryPrimitives.ReadUInt64LittleEndian(digest[8..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(digest[16..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(digest[24..]));
+
+    public static bool TryParseHex(string? hex, out KeyHash hash, out byte[] bytes)
+    {
+        hash = default;
+        bytes = [];
+        if (hex is not { Length: 64 } || !hex.All(char.IsAsciiHexDigit))
+        {
+            return false;
+        }
+
+        bytes = Convert.FromHexString(hex);
+        hash = From(bytes);
+        return true;
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{A:x16}{B:x16}{C:x16}{D:x16}");
+}

@@ -1,0 +1,213 @@
+using System.Collections.Frozen;
+using InferenceGateway.Contracts;
+using InferenceGateway.Contracts.Snapshots;
+using InferenceGateway.DataPlane.Blocking;
+
+namespace InferenceGateway.DataPlane.Configuration;
+
+/// <summary>
+/// Builds a <see cref="NodeState"/> from a snapshot, or a new state from the current one plus deltas. Both
+/// check everything first and report every problem; a rejected input leaves the serving state untouched.
+/// </summary>
+internal static class NodeStateBuilder
+{
+    public static NodeState? Build(ConfigSnapshot snapshot, DateTimeOffset now, List<string> errors)
+    {
+        if (snapshot.Revision <= 0)
+        {
+            errors.Add("the revision is not positive");
+        }
+
+        var plans = new Dictionary<Guid, PlanEntry>();
+        foreach (var plan in snapshot.Plans ?? [])
+        {
+            if (!double.IsFinite(plan.RequestsPerSecondPerKey) || plan.RequestsPerSecondPerKey <= 0 || plan.BurstPerKey < 1
+                || !double.IsFinite(plan.RequestsPerSecondPerTenant) || plan.RequestsPerSecondPerTenant <= 0 || plan.BurstPerTenant < 1
+                || plan.MaxRequestBodyBytes < 1)
+            {
+                errors.Add($"plan {plan.PlanId}: a limit is out of range");
+            }
+            else if (!plans.TryAdd(plan.PlanId, new PlanEntry(plan)))
+            {
+                errors.Add($"plan {plan.PlanId} appears twice");
+            }
+        }
+
+        var routesByTenant = new Dictionary<Guid, Dictionary<string, RouteEntry>>();
+        foreach (var route in snapshot.Routes ?? [])
+        {
+            if (!Uri.TryCreate(route.BaseUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(url.UserInfo) || !string.IsNullOrEmpty(url.Query))
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model}: the base URL is not an absolute http(s) URL");
+                continue;
+            }
+
+            if (route.TimeoutSeconds is < 1 or > 3600)
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model}: the timeout is out of range");
+                continue;
+            }
+
+            if ((route.UpstreamHeaderName is null) != (route.UpstreamHeaderValue is null))
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model}: the upstream credential is incomplete");
+                continue;
+            }
+
+            if (!routesByTenant.TryGetValue(route.TenantId, out var routes))
+            {
+                routesByTenant[route.TenantId] = routes = new Dictionary<string, RouteEntry>(StringComparer.Ordinal);
+            }
+
+            if (!routes.TryAdd(route.Model, new RouteEntry(route)))
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model} appears twice");
+            }
+        }
+
+        var tenants = new List<TenantEntry>();
+        foreach (var tenant in snapshot.Tenants ?? [])
+        {
+            if (!plans.TryGetValue(tenant.PlanId, out var plan))
+            {
+                errors.Add($"tenant {tenant.Slug}: its plan is missing");
+                continue;
+            }
+
+            var routes = routesByTenant.Remove(tenant.TenantId, out var r) ? r : [];
+            tenants.Add(new TenantEntry(tenant, plan, routes.ToFrozenDictionary(StringComparer.Ordinal)));
+        }
+
+        foreach (var orphan in routesByTenant.Keys)
+        {
+            errors.Add($"routes for unknown tenant {orphan}");
+        }
+
+        if (tenants.GroupBy(t => t.Slug).Any(g => g.Count() > 1) || tenants.GroupBy(t => t.Id).Any(g => g.Count() > 1))
+        {
+            errors.Add("a tenant slug or id appears twice");
+        }
+
+        var tenantIds = tenants.Select(t => t.Id).ToHashSet();
+        var keys = new Dictionary<KeyHash, KeyEntry>();
+        foreach (var key in snapshot.Keys ?? [])
+        {
+            AddKey(keys, key, tenantIds, errors);
+        }
+
+        foreach (var block in snapshot.Blocks ?? [])
+        {
+            if (BlockSet.Invalid(block) is { } problem)
+            {
+                errors.Add(problem);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        return new NodeState(
+            snapshot,
+            tenants.ToFrozenDictionary(t => t.Slug, StringComparer.Ordinal),
+            tenants.ToFrozenDictionary(t => t.Id),
+            keys,
+            new BlockSet((snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now).ToList()));
+    }
+
+    /// <summary>Applies delta changes on top of <paramref name="state"/>, giving the state at <paramref name="revision"/>.</summary>
+    public static NodeState? Apply(NodeState state, long revision, IReadOnlyList<ConfigChange> changes, DateTimeOffset now, List<string> errors)
+    {
+        var keys = new Dictionary<KeyHash, KeyEntry>(state.KeysByHash);
+        var keyList = state.Source.Keys.ToDictionary(k => k.KeyId);
+        var blocks = state.Blocks;
+        var tenantIds = state.TenantsById.Keys.ToHashSet();
+        foreach (var change in changes)
+        {
+            switch (change.Type)
+            {
+                case ConfigChangeType.ApiKeyAdded when change.Key is { } key:
+                    RemoveKey(keys, key.KeyId);
+                    AddKey(keys, key, tenantIds, errors);
+                    keyList[key.KeyId] = key;
+                    break;
+                case ConfigChangeType.ApiKeyRevoked when change.KeyId is { } keyId:
+                    RemoveKey(keys, keyId);
+                    keyList.Remove(keyId);
+                    break;
+                case ConfigChangeType.BlockIssued when change.Block is { } block:
+                    if (BlockSet.Invalid(block) is { } problem)
+                    {
+                        errors.Add(problem);
+                    }
+                    else
+                    {
+                        blocks = blocks.With(block, now);
+                    }
+
+                    break;
+                default:
+                    errors.Add($"a {change.Type} change without its data");
+                    break;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        var source = state.Source with
+        {
+            Revision = revision,
+            Keys = keyList.Values.OrderBy(k => k.KeyId).ToList(),
+            Blocks = blocks.Items,
+        };
+        return new NodeState(source, state.TenantsBySlug, state.TenantsById, keys, blocks);
+    }
+
+    private static void AddKey(Dictionary<KeyHash, KeyEntry> keys, ApiKeySnapshot key, HashSet<Guid> tenantIds, List<string> errors)
+    {
+        if (!tenantIds.Contains(key.TenantId))
+        {
+            errors.Add($"key {key.PublicId}: its tenant is unknown");
+            return;
+        }
+
+        if (!KeyHash.TryParseHex(key.Hash, out var hash, out var hashBytes))
+        {
+            errors.Add($"key {key.PublicId}: the hash is not 64 hex digits");
+            return;
+        }
+
+        var models = key.AllowedModels?.ToFrozenSet(StringComparer.Ordinal);
+        if (!keys.TryAdd(hash, new KeyEntry { KeyId = key.KeyId, PublicId = key.PublicId, TenantId = key.TenantId, Hash = hashBytes, AllowedModels = models, ExpiresAt = key.ExpiresAt }))
+        {
+            errors.Add($"key {key.PublicId}: its hash appears twice");
+        }
+
+        if (key.PreviousHash is not null)
+        {
+            if (!KeyHash.TryParseHex(key.PreviousHash, out var previous, out var previousBytes) || key.PreviousHashExpiresAt is null)
+            {
+                errors.Add($"key {key.PublicId}: the previous hash is invalid");
+                return;
+            }
+
+            keys.TryAdd(previous, new KeyEntry
+            {
+                KeyId = key.KeyId, PublicId = key.PublicId, TenantId = key.TenantId, Hash = previousBytes, AllowedModels = models,
+                ExpiresAt = key.ExpiresAt, GraceUntil = key.PreviousHashExpiresAt,
+            });
+        }
+    }
+
+    private static void RemoveKey(Dictionary<KeyHash, KeyEntry> keys, Guid keyId)
+    {
+        foreach (var stale in keys.Where(k => k.Value.KeyId == keyId).Select(k => k.Key).ToList())
+        {
+            keys.Remove(stale);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using InferenceGateway.DataPlane.Configuration;
+using InferenceGateway.DataPlane.Forwarding;
+using InferenceGateway.DataPlane.Metering;
+using InferenceGateway.DataPlane.RateLimiting;
+using InferenceGateway.Security.Networking;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGateway.DataPlane.Hosting;
+
+public static class DataPlaneHosting
+{
+    /// <summary>Registers a data-plane node, except the bus transport. Returns the node's part for the bus.</summary>
+    public static DataPlaneBusPart AddDataPlane(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DataPlaneOptions>().BindConfiguration(DataPlaneOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DataPlaneOptions>, DataPlaneOptionsValidator>();
+        var options = builder.Configuration.GetSection(DataPlaneOptions.Section).Get<DataPlaneOptions>() ?? new DataPlaneOptions();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IHostResolver, DnsHostResolver>();
+        services.AddSingleton<NodeConfig>();
+        services.AddSingleton<LastKnownGoodStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<LastKnownGoodStore>());
+        services.AddSingleton<ConfigSynchronizer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigSynchronizer>());
+        services.AddSingleton<BusReconnectObserver>();
+        services.AddHostedService<HeartbeatPublisher>();
+        services.AddHttpClient<SnapshotClient>((sp, http) =>
+            {
+                var node = sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value;
+                http.BaseAddress = new Uri(node.ControlPlaneUrl!.TrimEnd('/') + "/");
+                http.DefaultRequestHeaders.Authorization = new("Bearer", node.NodeToken!.Trim());
+                http.Timeout = TimeSpan.FromSeconds(30);
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AutomaticDecompression = System.Net.DecompressionMethods.GZip,
+                UseProxy = false,
+                AllowAutoRedirect = false,
+            });
+
+        services.AddSingleton(sp => AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.AllowedPrivateNetworks, out _));
+        services.AddSingleton<UpstreamConnector>();
+        services.AddSingleton<UpstreamClient>();
+        services.AddSingleton<UpstreamTransformer>();
+        services.AddSingleton<ForwardingHandler>();
+        services.AddHttpForwarder();
+        services.AddSingleton<RateLimiters>();
+        services.AddHostedService<RateLimiterSweeper>();
+        services.AddSingleton<AccessLog>();
+
+        // These categories would log request URLs (which may carry a key the node refuses) or upstream hosts.
+        // The node logs its own events with ids instead.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.None);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        return new DataPlaneBusPart(options.NodeId);
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+
+namespace InferenceGateway.DataPlane.Hosting;
+
+/// <summary>Section <c>DataPlane</c>.</summary>
+public sealed class DataPlaneOptions
+{
+    public const string Section = "DataPlane";
+
+    /// <summary>Names the node in heartbeats and the fleet view; also names its queue. Stable across restarts.</summary>
+    public string NodeId { get; set; } = Environment.MachineName;
+
+    /// <summary>Base URL of the control plane, for snapshot pulls.</summary>
+    public string? ControlPlaneUrl { get; set; }
+
+    /// <summary>The node credential the control plane accepts (one of <c>ControlPlane:Nodes:Tokens</c>).</summary>
+    public string? NodeToken { get; set; }
+
+    /// <summary>Base64 of 32 random bytes: encrypts the last-known-good snapshot on disk.</summary>
+    public string? SnapshotKey { get; set; }
+
+    /// <summary>Where the node keeps its encrypted snapshot.</summary>
+    public string StateDirectory { get; set; } = Path.Combine("data", "dataplane");
+
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the node asks for changes even without a message, to catch anything the bus lost.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Non-public networks model endpoints may resolve to (the same allow-list as the control plane's).</summary>
+    public List<string> AllowedPrivateNetworks { get; set; } = [];
+
+    public byte[] SnapshotKeyBytes() => Convert.FromBase64String(SnapshotKey!);
+}
+
+internal sealed class DataPlaneOptionsValidator : IValidateOptions<DataPlaneOptions>
+{
+    public ValidateOptionsResult Validate(string? name, DataPlaneOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.NodeId) || options.NodeId.Length > 100 || !options.NodeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors.Add($"{DataPlaneOptions.Section}:NodeId is required: up to 100 letters, digits, '-', '_' and '.'.");
+        }
+
+        if (!Uri.TryCreate(options.ControlPlaneUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            errors.Add($"{DataPlaneOptions.Section}:ControlPlaneUrl is required: the control plane's http(s) base URL.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.NodeToken) || options.NodeToken.Trim().Length < 32)
+        {
+            errors.Add($"{DataPlaneOptions.Section}:NodeToken is required (at least 32 characters).");
+        }
+
+        try
+        {
+            if (string.IsNullOrWhiteSpace(options.SnapshotKey) || Convert.FromBase64String(options.SnapshotKey).Length != 32)
+            {
+                errors.Add($"{DataPlaneOptions.Section}:SnapshotKey is required: base64 of 32 random bytes (for example `openssl rand -base64 32`).");
+            }
+        }
+        catch (FormatException)
+        {
+            errors.Add($"{DataPlaneOptions.Section}:SnapshotKey is not valid base64.");
+        }
+
+        if (options.HeartbeatInterval <= TimeSpan.Zero || options.PollInterval <= TimeSpan.Zero)
+        {
+            errors.Add($"{DataPlaneOptions.Section}:HeartbeatInterval and PollInterval must be positive.");
+        }
+
+        Security.Networking.AddressPolicy.FromConfiguration(options.AllowedPrivateNetworks, out var invalid);
+        if (invalid.Count > 0)
+        {
+            errors.Add($"{DataPlaneOptions.Section}:AllowedPrivateNetworks has entries that are not networks: {string.Join(", ", invalid)}.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,27 @@
+using InferenceGateway.DataPlane.Authentication;
+using InferenceGateway.DataPlane.Blocking;
+using InferenceGateway.DataPlane.Forwarding;
+using InferenceGateway.DataPlane.RateLimiting;
+using InferenceGateway.DataPlane.Routing;
+using InferenceGateway.DataPlane.Rules;
+
+namespace InferenceGateway.DataPlane.Pipeline;
+
+/// <summary>The request path of a data-plane node, in order. The order is the design; each line says why it is there.</summary>
+public static class GatewayPipeline
+{
+    public static IApplicationBuilder UseDataPlane(this IApplicationBuilder app)
+    {
+        app.UseMiddleware<HealthMiddleware>();                 // probes answer without ids, logging or configuration
+        app.UseMiddleware<RequestContextMiddleware>();         // request id, one configuration revision, access log, last-resort 500
+        app.UseMiddleware<RouteMatchMiddleware>();             // tenant and model from the raw target: the values authorization will use
+        app.UseMiddleware<BlocklistMiddleware>();              // blocked networks and tenants cost nothing more than this
+        app.UseMiddleware<ApiKeyAuthenticationMiddleware>();   // who is calling; one uniform 401; key blocks right after
+        app.UseMiddleware<AuthorizationMiddleware>();          // the key's tenant is the path's; tenant active; model exists and is allowed
+        app.UseMiddleware<RateLimitMiddleware>();              // only authorized traffic spends tokens: per key, then per tenant
+        app.UseMiddleware<RequestBodyMiddleware>();            // size and content rules read the body before anything goes upstream
+        var forwarding = app.ApplicationServices.GetRequiredService<ForwardingHandler>();
+        app.Run(forwarding.HandleAsync);                       // to the tenant's own endpoint; output rules in the transformer
+        return app;
+    }
+}

@@ -1,0 +1,41 @@
+using InferenceGateway.DataPlane.Configuration;
+
+namespace InferenceGateway.DataPlane.Pipeline;
+
+/// <summary>What the steps of the request path learn about one request, in the order they learn it.</summary>
+internal sealed class GatewayRequest
+{
+    public required string RequestId { get; init; }
+
+    public required long StartTimestamp { get; init; }
+
+    /// <summary>The configuration this request is served with, read once so it sees one revision throughout.</summary>
+    public NodeState? State { get; set; }
+
+    /// <summary>The tenant named by the path (not yet authorized).</summary>
+    public TenantEntry? Tenant { get; set; }
+
+    /// <summary>The route for (tenant, model), when the tenant has one.</summary>
+    public RouteEntry? Route { get; set; }
+
+    /// <summary>The model segment of the path, as sent.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>The rest of the path after <c>/t/{tenant}/{model}</c>, exactly as the client sent it.</summary>
+    public string RawRest { get; set; } = string.Empty;
+
+    /// <summary>The query string with its '?', as sent.</summary>
+    public string RawQuery { get; set; } = string.Empty;
+
+    public KeyEntry? Key { get; set; }
+
+    /// <summary>When the upstream's response headers arrived (0 until then).</summary>
+    public long UpstreamHeadersTimestamp { get; set; }
+
+    public long UpstreamStartTimestamp { get; set; }
+}
+
+internal static class GatewayRequestExtensions
+{
+    public static GatewayRequest Gateway(this HttpContext context) => context.Features.Get<GatewayRequest>()!;
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using InferenceGateway.DataPlane.Configuration;
+using InferenceGateway.DataPlane.Metering;
+
+namespace InferenceGateway.DataPlane.Pipeline;
+
+/// <summary>
+/// First step of every request: gives it an id, fixes the configuration it will see, writes the access-log
+/// event when it ends, and turns an unexpected failure into a clean 500 without internals.
+/// </summary>
+internal sealed partial class RequestContextMiddleware(RequestDelegate next, NodeConfig config, AccessLog accessLog, ILogger<RequestContextMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var request = new GatewayRequest { RequestId = NewRequestId(), StartTimestamp = Stopwatch.GetTimestamp(), State = config.Current };
+        context.Features.Set(request);
+        context.Response.Headers["X-Request-Id"] = request.RequestId;
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            LogUnexpected(logger, ex, request.RequestId);
+            await GatewayProblem.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal error", "The gateway failed to handle the request.");
+        }
+        finally
+        {
+            accessLog.Write(context, request);
+        }
+    }
+
+    private static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[12];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Unexpected failure handling request {RequestId}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string requestId);
+}

@@ -1,0 +1,129 @@
+using System.Buffers;
+using System.Text;
+using InferenceGateway.DataPlane.Pipeline;
+using InferenceGateway.Security.Keys;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace InferenceGateway.DataPlane.Rules;
+
+/// <summary>
+/// Input rules on the body: the plan's size limit (413 at once for a declared length over it, and as soon as a
+/// chunked body crosses it) and no API key of ours in the body, so a client's credential never reaches a model
+/// endpoint. The body is read into pooled memory before anything is sent upstream: the upstream never sees
+/// part of a request that is then refused.
+/// </summary>
+internal sealed class RequestBodyMiddleware(RequestDelegate next)
+{
+    private static readonly byte[] KeyPrefix = Encoding.ASCII.GetBytes(ApiKeyText.Prefix);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var httpRequest = context.Request;
+        var max = context.Gateway().Tenant!.Plan.MaxRequestBodyBytes;
+        if (httpRequest.ContentLength is { } declared && declared > max)
+        {
+            await TooLargeAsync(context, max);
+            return;
+        }
+
+        var chunked = httpRequest.Headers.TransferEncoding.Count > 0;
+        if (httpRequest.ContentLength is null or 0 && !chunked)
+        {
+            await next(context);
+            return;
+        }
+
+        // The plan's limit is the one that counts; the server's default must not cut in first.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(httpRequest.ContentLength ?? 16 * 1024, max + 1));
+        try
+        {
+            var length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > max)
+                    {
+                        break;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await httpRequest.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+                if (length > max)
+                {
+                    break;
+                }
+            }
+
+            if (length > max)
+            {
+                await TooLargeAsync(context, max);
+                return;
+            }
+
+            if (ContainsApiKey(buffer.AsSpan(0, length)))
+            {
+                await GatewayProblem.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad request",
+                    "The request body contains an API key. Send keys only in the Authorization or X-API-Key header.");
+                return;
+            }
+
+            httpRequest.Body = new MemoryStream(buffer, 0, length, writable: false);
+            httpRequest.ContentLength = length;
+            httpRequest.Headers.TransferEncoding = default;
+            await next(context);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    internal static bool ContainsApiKey(ReadOnlySpan<byte> body)
+    {
+        Span<char> candidate = stackalloc char[ApiKeyText.Length];
+        for (var i = body.IndexOf(KeyPrefix); i >= 0; i = Next(body, i))
+        {
+            if (body.Length - i >= ApiKeyText.Length)
+            {
+                Encoding.ASCII.GetChars(body.Slice(i, ApiKeyText.Length), candidate);
+                if (ApiKeyText.IsWellFormed(candidate))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static int Next(ReadOnlySpan<byte> body, int current)
+    {
+        var next = body[(current + 1)..].IndexOf(KeyPrefix);
+        return next < 0 ? -1 : next + current + 1;
+    }
+
+    private static Task TooLargeAsync(HttpContext context, long max)
+    {
+        // The rest of an oversized body is not worth reading: close the connection after the answer.
+        context.Response.Headers.Connection = "close";
+        return GatewayProblem.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload too large",
+            $"The request body is larger than the plan allows ({max} bytes).");
+    }
+}
