@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.DataPlane.Configuration;
+using InferenceGateway.TestSupport;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InferenceGateway.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// The real topology in one process: a control plane on its own PostgreSQL database, data-plane nodes as
+/// separate hosts, RabbitMQ reached through a cuttable TCP relay, and exchange/queue names of their own so
+/// concurrent test runs never see each other's messages.
+/// </summary>
+public class GatewayCluster : IAsyncLifetime
+{
+    public const string AdminToken = "e2e-admin-token-0123456789abcdefghijklmnopq";
+    public const string NodeToken = "e2e-node-token-0123456789abcdefghijklmnopqr";
+
+    private readonly DataPlaneHost?[] _nodes;
+
+    public GatewayCluster()
+        : this(2)
+    {
+    }
+
+    protected GatewayCluster(int nodeCount)
+    {
+        _nodes = new DataPlaneHost?[nodeCount];
+        Rabbit = new TcpProxy(int.TryParse(Environment.GetEnvironmentVariable("IGW_RABBITMQ_PORT"), out var port) ? port : 5672);
+    }
+
+    public PostgresDatabase Database { get; } = new("igw_e2e");
+
+    public string BusPrefix { get; } = $"e2e{Guid.NewGuid():N}"[..15];
+
+    public TcpProxy Rabbit { get; }
+
+    public int ControlPlanePort { get; } = FreePort.Next();
+
+    public byte[] SnapshotKey { get; } = RandomNumberGenerator.GetBytes(32);
+
+    public string StateRoot { get; } = Path.Combine(Path.GetTempPath(), $"igw-e2e-{Guid.NewGuid():N}");
+
+    public FakeHostResolver ControlPlaneDns { get; } = new();
+
+    public FakeHostResolver NodeDns { get; } = new();
+
+    public ControlPlaneHost? ControlPlane { get; private set; }
+
+    public IReadOnlyList<DataPlaneHost> Nodes => _nodes.Where(n => n is not null).ToList()!;
+
+    public DataPlaneHost Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"node {index} is stopped");
+
+    public async Task InitializeAsync()
+    {
+        Rabbit.Start();
+        StartControlPlane();
+        for (var i = 0; i < _nodes.Length; i++)
+        {
+            StartNode(i);
+        }
+
+        await Task.CompletedTask;
+    }
+
+    public void StartControlPlane()
+    {
+        ControlPlane = new ControlPlaneHost(this);
+        ControlPlane.StartServer();
+    }
+
+    public async Task StopControlPlaneAsync()
+    {
+        if (ControlPlane is { } host)
+        {
+            ControlPlane = null;
+            await host.DisposeAsync();
+        }
+    }
+
+    public DataPlaneHost StartNode(int index)
+    {
+        var node = new DataPlaneHost(this, index);
+        node.StartServer();
+        _nodes[index] = node;
+        return node;
+    }
+
+    public async Task StopNodeAsync(int index)
+    {
+        if (_nodes[index] is { } node)
+        {
+            _nodes[index] = null;
+            await node.DisposeAsync();
+        }
+    }
+
+    public HttpClient Admin()
+    {
+        var client = ControlPlane!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    /// <summary>A client of node <paramref name="index"/>, authenticated with <paramref name="key"/> when given.</summary>
+    public HttpClient Client(int index, string? key = null)
+    {
+        var client = Node(index).CreateClient();
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    public Uri NodeAddress(int index) => Node(index).Server.BaseAddress;
+
+    internal static NodeConfig ConfigOf(DataPlaneHost node) => node.Services.GetRequiredService<NodeConfig>();
+
+    public async Task<long> CurrentRevisionAsync()
+    {
+        await using var scope = ControlPlane!.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>().ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync();
+    }
+
+    /// <summary>Waits until every running node applied the control plane's current revision.</summary>
+    public async Task SyncAsync()
+    {
+        var revision = await CurrentRevisionAsync();
+        await WaitUntilAsync(() => Task.FromResult(Nodes.All(n => ConfigOf(n).Revision >= revision)), $"nodes to reach revision {revision}");
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int timeoutMs = 20_000)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (clock.ElapsedMilliseconds > timeoutMs)
+            {
+                throw new TimeoutException($"timed out after {timeoutMs} ms waiting for {what}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A plan, a tenant, an endpoint for <paramref name="upstream"/> and a key: what most tests start from.</summary>
+    public async Task<TenantSetup> CreateTenantAsync(RecordingUpstream upstream, object? limits = null, string model = "chat", object? credential = null, string? baseUrl = null)
+    {
+        var admin = Admin();
+        var plan = await PostAsync(admin, "/api/v1/plans", new { name = $"plan-{Guid.NewGuid():N}", limits = limits ?? new { requestsPerSecondPerKey = 1000, burstPerKey = 1000, requestsPerSecondPerTenant = 1000, burstPerTenant = 1000 } });
+        var slug = $"t{Guid.NewGuid():N}"[..16];
+        var tenant = await PostAsync(admin, "/api/v1/tenants", new { slug, displayName = slug, planId = (string)plan["id"]! });
+        var tenantId = (string)tenant["id"]!;
+        await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", new
+        {
+            model,
+            baseUrl = baseUrl ?? $"{upstream.BaseAddress.ToString().TrimEnd('/')}/v1",
+            upstreamCredential = credential ?? new { headerName = "Authorization", value = $"Bearer upstream-{upstream.Name}" },
+            timeoutSeconds = 30,
+        });
+        var key = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/api-keys", new { name = "default" });
+        await SyncAsync();
+        return new TenantSetup(tenantId, slug, model, (string)key["key"]!, (string)key["apiKey"]!["id"]!, (string)plan["id"]!);
+    }
+
+    public static async Task<JsonObject> PostAsync(HttpClient client, string url, object body)
+    {
+        var response = await client.PostAsJsonAsync(url, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {url}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        for (var i = 0; i < _nodes.Length; i++)
+        {
+            await StopNodeAsync(i);
+        }
+
+        await StopControlPlaneAsync();
+        await Rabbit.DisposeAsync();
+        await Database.DisposeAsync();
+        if (Directory.Exists(StateRoot))
+        {
+            Directory.Delete(StateRoot, recursive: true);
+        }
+    }
+}
+
+public sealed record TenantSetup(string TenantId, string Slug, string Model, string Key, string KeyId, string PlanId)
+{
+    public string Path(string rest = "/chat/completions") => $"/t/{Slug}/{Model}{rest}";
+}
+
+/// <summary>A cluster with one node, for tests about the request path rather than distribution.</summary>
+public sealed class SingleNodeCluster : GatewayCluster
+{
+    public SingleNodeCluster()
+        : base(1)
+    {
+    }
+}

@@ -1,0 +1,77 @@
+using InferenceGateway.DataPlane;
+using InferenceGateway.Security.Networking;
+using InferenceGateway.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace InferenceGateway.EndToEnd.Tests.Infrastructure;
+
+/// <summary>The control plane as a real server on a fixed port (so a restart keeps its address).</summary>
+public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.ControlPlaneMarker>
+{
+    private readonly GatewayCluster _cluster;
+
+    public ControlPlaneHost(GatewayCluster cluster)
+    {
+        _cluster = cluster;
+        this.UseKestrel(cluster.ControlPlanePort);
+    }
+
+    public LogCapture Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ControlPlane:Database:ConnectionString", _cluster.Database.ConnectionString);
+        builder.UseSetting("ControlPlane:Admin:BootstrapToken", GatewayCluster.AdminToken);
+        builder.UseSetting("ControlPlane:Nodes:Tokens:0", GatewayCluster.NodeToken);
+        builder.UseSetting("ControlPlane:Endpoints:AllowedPrivateNetworks:0", "127.0.0.1/32");
+        builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Bus:EntityPrefix", _cluster.BusPrefix);
+        builder.UseSetting("Bus:PublishTimeout", "00:00:02");
+        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
+        builder.ConfigureTestServices(s => s.AddSingleton<IHostResolver>(_cluster.ControlPlaneDns));
+    }
+}
+
+/// <summary>A data-plane node as a real server, with its own id, state directory and (fake) DNS.</summary>
+public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
+{
+    private readonly GatewayCluster _cluster;
+
+    public DataPlaneHost(GatewayCluster cluster, int index)
+    {
+        _cluster = cluster;
+        Index = index;
+        NodeId = $"{cluster.BusPrefix}-node-{index}";
+        this.UseKestrel(0);
+    }
+
+    public int Index { get; }
+
+    public string NodeId { get; }
+
+    public string StateDirectory => Path.Combine(_cluster.StateRoot, NodeId);
+
+    public LogCapture Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("DataPlane:NodeId", NodeId);
+        builder.UseSetting("DataPlane:ControlPlaneUrl", $"http://127.0.0.1:{_cluster.ControlPlanePort}");
+        builder.UseSetting("DataPlane:NodeToken", GatewayCluster.NodeToken);
+        builder.UseSetting("DataPlane:SnapshotKey", Convert.ToBase64String(_cluster.SnapshotKey));
+        builder.UseSetting("DataPlane:StateDirectory", StateDirectory);
+        builder.UseSetting("DataPlane:HeartbeatInterval", "00:00:01");
+        builder.UseSetting("DataPlane:PollInterval", "00:00:02");
+        builder.UseSetting("DataPlane:AllowedPrivateNetworks:0", "127.0.0.1/32");
+        builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Bus:EntityPrefix", _cluster.BusPrefix);
+        builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
+        builder.ConfigureTestServices(s => s.AddSingleton<IHostResolver>(_cluster.NodeDns));
+    }
+}
