@@ -50,7 +50,7 @@ public sealed class TcpProxy : IAsyncDisposable
             {
                 socket.Shutdown(SocketShutdown.Both);
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
             }
 

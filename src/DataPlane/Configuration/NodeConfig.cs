@@ -90,6 +90,10 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
     {
         _current = state;
         LastAppliedAt = time.GetUtcNow();
+
+        // A newer revision applied: whatever was wrong before no longer describes this node.
+        LastApplyError = null;
+        LastApplyErrorAt = null;
         LogApplied(logger, state.Revision, origin, state.TenantsById.Count, state.KeysByHash.Count);
         Applied?.Invoke(state);
         return ApplyOutcome.Applied;
