@@ -50,6 +50,7 @@ public static class DataPlaneHosting
         services.AddSingleton<RateLimiters>();
         services.AddHostedService<RateLimiterSweeper>();
         services.AddSingleton<AccessLog>();
+        services.AddHostedService<AccessLogFileWriter>();
 
         // These categories would log request URLs (which may carry a key the node refuses) or upstream hosts.
         // The node logs its own events with ids instead.

@@ -30,7 +30,19 @@ public sealed class DataPlaneOptions
     /// <summary>Non-public networks model endpoints may resolve to (the same allow-list as the control plane's).</summary>
     public List<string> AllowedPrivateNetworks { get; set; } = [];
 
+    public AccessLogOptions AccessLog { get; set; } = new();
+
     public byte[] SnapshotKeyBytes() => Convert.FromBase64String(SnapshotKey!);
+}
+
+/// <summary>Section <c>DataPlane:AccessLog</c>.</summary>
+public sealed class AccessLogOptions
+{
+    /// <summary>A JSON-lines file to append one line per request to; off when empty.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Entries queued for the writer; beyond this, entries are dropped (and counted) rather than slow requests.</summary>
+    public int BufferSize { get; set; } = 65_536;
 }
 
 internal sealed class DataPlaneOptionsValidator : IValidateOptions<DataPlaneOptions>
@@ -68,6 +80,11 @@ internal sealed class DataPlaneOptionsValidator : IValidateOptions<DataPlaneOpti
         if (options.HeartbeatInterval <= TimeSpan.Zero || options.PollInterval <= TimeSpan.Zero)
         {
             errors.Add($"{DataPlaneOptions.Section}:HeartbeatInterval and PollInterval must be positive.");
+        }
+
+        if (options.AccessLog.BufferSize is < 1 or > 10_000_000)
+        {
+            errors.Add($"{DataPlaneOptions.Section}:AccessLog:BufferSize is from 1 to 10000000.");
         }
 
         Security.Networking.AddressPolicy.FromConfiguration(options.AllowedPrivateNetworks, out var invalid);

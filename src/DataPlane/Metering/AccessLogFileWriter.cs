@@ -1,0 +1,81 @@
+using System.Text;
+using System.Text.Json;
+using InferenceGateway.DataPlane.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGateway.DataPlane.Metering;
+
+/// <summary>Writes queued access-log entries as JSON lines, off the request path, flushing whenever the queue runs dry.</summary>
+internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<DataPlaneOptions> options, ILogger<AccessLogFileWriter> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (accessLog.FileEntries is not { } entries)
+        {
+            return;
+        }
+
+        var path = options.Value.AccessLog.Path!;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true);
+        await using var json = new Utf8JsonWriter(stream);
+        var reported = 0L;
+        try
+        {
+            while (await entries.WaitToReadAsync(stoppingToken))
+            {
+                while (entries.TryRead(out var entry))
+                {
+                    Write(json, entry);
+                    json.Flush();
+                    json.Reset();
+                    stream.WriteByte((byte)'\n');
+                }
+
+                await stream.FlushAsync(stoppingToken);
+                if (accessLog.Dropped > reported)
+                {
+                    reported = accessLog.Dropped;
+                    LogDropped(logger, reported);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            while (entries.TryRead(out var entry))
+            {
+                Write(json, entry);
+                json.Flush();
+                json.Reset();
+                stream.WriteByte((byte)'\n');
+            }
+        }
+    }
+
+    private static void Write(Utf8JsonWriter json, AccessLogEntry entry)
+    {
+        json.WriteStartObject();
+        json.WriteString("at"u8, entry.At);
+        json.WriteString("requestId"u8, entry.RequestId);
+        json.WriteString("tenant"u8, entry.Tenant);
+        json.WriteString("model"u8, entry.Model);
+        json.WriteString("keyId"u8, entry.KeyId);
+        json.WriteString("method"u8, entry.Method);
+        json.WriteNumber("status"u8, entry.Status);
+        if (entry.UpstreamMs is { } upstream)
+        {
+            json.WriteNumber("upstreamMs"u8, Math.Round(upstream, 3));
+        }
+        else
+        {
+            json.WriteNull("upstreamMs"u8);
+        }
+
+        json.WriteNumber("totalMs"u8, Math.Round(entry.TotalMs, 3));
+        json.WriteNumber("revision"u8, entry.Revision);
+        json.WriteEndObject();
+    }
+
+    [LoggerMessage(EventId = 140, Level = LogLevel.Warning, Message = "The access log fell behind; {Dropped} entries were dropped so far")]
+    private static partial void LogDropped(ILogger logger, long dropped);
+}
