@@ -35,6 +35,8 @@ internal sealed class UpstreamTransformer : HttpTransformer
         proxyRequest.Headers.Host = null;
         if (route.UpstreamHeaderName is { } name)
         {
+            // The endpoint's credential replaces anything the client sent under the same name.
+            proxyRequest.Headers.Remove(name);
             proxyRequest.Headers.TryAddWithoutValidation(name, route.UpstreamHeaderValue);
         }
 

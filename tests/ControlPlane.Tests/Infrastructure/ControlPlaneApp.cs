@@ -48,6 +48,9 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
             builder.UseSetting($"ControlPlane:Endpoints:AllowedPrivateNetworks:{i}", AllowedPrivateNetworks[i]);
         }
 
+        // Capture everything the product itself logs, at every level, to search it for secrets.
+        builder.UseSetting("Logging:LogLevel:Default", "Debug");
+        builder.UseSetting("Logging:LogLevel:InferenceGateway", "Trace");
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.ConfigureTestServices(services =>
         {

@@ -119,7 +119,11 @@ public class GatewayCluster : IAsyncLifetime
         return client;
     }
 
-    public Uri NodeAddress(int index) => Node(index).Server.BaseAddress;
+    public Uri NodeAddress(int index)
+    {
+        using var client = Node(index).CreateClient();
+        return client.BaseAddress!;
+    }
 
     internal static NodeConfig ConfigOf(DataPlaneHost node) => node.Services.GetRequiredService<NodeConfig>();
 

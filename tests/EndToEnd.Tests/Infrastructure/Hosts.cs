@@ -32,6 +32,9 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
         builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Bus:EntityPrefix", _cluster.BusPrefix);
         builder.UseSetting("Bus:PublishTimeout", "00:00:02");
+        // Capture everything the product itself logs, at every level, to search it for secrets.
+        builder.UseSetting("Logging:LogLevel:Default", "Debug");
+        builder.UseSetting("Logging:LogLevel:InferenceGateway", "Trace");
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(s => s.AddSingleton<IHostResolver>(_cluster.ControlPlaneDns));
     }
@@ -71,6 +74,9 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
         builder.UseSetting("DataPlane:AllowedPrivateNetworks:0", "127.0.0.1/32");
         builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Bus:EntityPrefix", _cluster.BusPrefix);
+        // Capture everything the product itself logs, at every level, to search it for secrets.
+        builder.UseSetting("Logging:LogLevel:Default", "Debug");
+        builder.UseSetting("Logging:LogLevel:InferenceGateway", "Trace");
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.ConfigureTestServices(s => s.AddSingleton<IHostResolver>(_cluster.NodeDns));
     }
