@@ -90,6 +90,8 @@ DO \$\$ BEGIN
     ALTER ROLE "$PG_USER" LOGIN CREATEDB PASSWORD '$PG_PASSWORD';
   END IF;
 END \$\$;
+-- Test databases are dropped WITH (FORCE), which may have to end an autovacuum worker.
+GRANT pg_signal_backend TO "$PG_USER";
 EOF
   su postgres -c "psql -p $PG_PORT -qAtc \"SELECT 1 FROM pg_database WHERE datname = 'igw'\"" | grep -q 1 ||
     su postgres -c "psql -p $PG_PORT -qAtc 'CREATE DATABASE igw OWNER \"$PG_USER\"'" >/dev/null

@@ -47,7 +47,9 @@ public sealed class RevocationTests(GatewayCluster cluster, ITestOutputHelper ou
         var admin = cluster.Admin();
         var clients = new[] { cluster.Client(0), cluster.Client(1) };
         var samples = new List<double>();
-        for (var i = 0; i < 50; i++)
+
+        // One revocation first, not counted: it pays for JIT compilation of the revocation path on every host.
+        for (var i = -1; i < 50; i++)
         {
             var created = await GatewayCluster.PostAsync(admin, $"/api/v1/tenants/{tenant.TenantId}/api-keys", new { name = $"k{i}" });
             var key = (string)created["key"]!;
@@ -64,12 +66,18 @@ public sealed class RevocationTests(GatewayCluster cluster, ITestOutputHelper ou
                 while (await SendAsync(client, tenant, key) != HttpStatusCode.Unauthorized)
                 {
                     Assert.True(clock.ElapsedMilliseconds < 10_000, "a node still accepted a revoked key after 10 s");
+
+                    // Poll often, but leave the two cores to the system being measured.
+                    await Task.Delay(2);
                 }
 
                 return clock.Elapsed.TotalMilliseconds;
             }));
             Assert.Equal(HttpStatusCode.OK, (await revoke).StatusCode);
-            samples.AddRange(perNode);
+            if (i >= 0)
+            {
+                samples.AddRange(perNode);
+            }
         }
 
         samples.Sort();
