@@ -17,6 +17,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using InferenceGateway.ServiceDefaults;
 using Scalar.AspNetCore;
 
 namespace InferenceGateway.ControlPlane.Hosting;
@@ -31,6 +32,7 @@ public static class ControlPlaneHosting
     /// <summary>Registers everything the control plane needs except the bus transport.</summary>
     public static IHostApplicationBuilder AddControlPlane(this IHostApplicationBuilder builder)
     {
+        builder.AddConfigurationDefaults();
         var services = builder.Services;
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
@@ -66,13 +68,14 @@ public static class ControlPlaneHosting
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.Critical);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Authentication", LogLevel.Warning);
+        builder.Logging.AddFilter(typeof(BearerTokenHandler).FullName, LogLevel.Warning);
 
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
-        services.AddSingleton(sp => AddressPolicy.FromConfiguration(
-            sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value.AllowedPrivateNetworks, out _));
-        services.AddSingleton<EndpointUrlValidator>();
+        services.AddSingleton(sp => new EndpointUrlValidator(
+            AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value.AllowedPrivateNetworks, out _),
+            sp.GetRequiredService<IHostResolver>()));
         services.AddSingleton<UpstreamCredentials>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<AdminChanges>();

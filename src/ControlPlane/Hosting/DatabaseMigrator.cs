@@ -16,6 +16,14 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, IOpt
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        if (db.IsSqlite)
+        {
+            // Write-ahead logging: readers (snapshot pulls, lists) do not block writers (admin changes, the relay).
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+            await db.Database.CloseConnectionAsync();
+        }
+
         var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).Count();
         await db.Database.MigrateAsync(cancellationToken);
         LogMigrated(logger, options.Value.Provider, pending);

@@ -3,6 +3,7 @@ using InferenceGateway.DataPlane.Forwarding;
 using InferenceGateway.DataPlane.Metering;
 using InferenceGateway.DataPlane.RateLimiting;
 using InferenceGateway.Security.Networking;
+using InferenceGateway.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,7 @@ public static class DataPlaneHosting
     /// <summary>Registers a data-plane node, except the bus transport. Returns the node's part for the bus.</summary>
     public static DataPlaneBusPart AddDataPlane(this IHostApplicationBuilder builder)
     {
+        builder.AddConfigurationDefaults();
         var services = builder.Services;
         services.AddOptions<DataPlaneOptions>().BindConfiguration(DataPlaneOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DataPlaneOptions>, DataPlaneOptionsValidator>();
@@ -41,8 +43,9 @@ public static class DataPlaneHosting
                 AllowAutoRedirect = false,
             });
 
-        services.AddSingleton(sp => AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.AllowedPrivateNetworks, out _));
-        services.AddSingleton<UpstreamConnector>();
+        services.AddSingleton(sp => new UpstreamConnector(
+            AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.AllowedPrivateNetworks, out _),
+            sp.GetRequiredService<IHostResolver>()));
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton<UpstreamTransformer>();
         services.AddSingleton<ForwardingHandler>();

@@ -28,6 +28,9 @@ public sealed record EndpointUrlResult(Uri? Url, IReadOnlyList<string> Errors)
 /// </summary>
 public sealed class EndpointUrlValidator(AddressPolicy policy, IHostResolver resolver)
 {
+    /// <summary>The address policy this validator applies.</summary>
+    public AddressPolicy Policy => policy;
+
     public async Task<EndpointUrlResult> ValidateAsync(string? raw, CancellationToken cancellationToken)
     {
         var errors = new List<string>();

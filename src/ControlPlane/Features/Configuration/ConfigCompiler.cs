@@ -23,7 +23,7 @@ internal sealed record CompileResult(long Revision, ConfigSnapshot? Snapshot, IR
 /// output, and validates the whole result: an invalid configuration is reported with all its errors and
 /// never served.
 /// </summary>
-internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentials credentials, AddressPolicy addressPolicy, TimeProvider time)
+internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentials credentials, EndpointUrlValidator urls, TimeProvider time)
 {
     public async Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
         await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(cancellationToken);
@@ -117,7 +117,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
 
         // Names are checked again by every node at connect time; literal addresses can be checked here, which
         // catches an allow-list that has been narrowed since registration.
-        if (host.Address is { } address && addressPolicy.Check(address) is { } reason)
+        if (host.Address is { } address && urls.Policy.Check(address) is { } reason)
         {
             errors.Add($"endpoint {endpoint.Id}: its host is {reason}");
             return null;

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Hosting;
+
+namespace InferenceGateway.ServiceDefaults;
+
+public static class ConfigurationDefaults
+{
+    /// <summary>
+    /// Adds the product's defaults as the lowest-priority configuration source: every appsettings file,
+    /// environment variable or argument still overrides them. Kept in code rather than in appsettings.json so
+    /// that hosts that combine several parts (standalone mode) get the same defaults without file clashes.
+    /// </summary>
+    public static IHostApplicationBuilder AddConfigurationDefaults(this IHostApplicationBuilder builder)
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+                ["Logging:LogLevel:MassTransit"] = "Warning",
+                ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+                ["AllowedHosts"] = "*",
+            },
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,169 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGateway.Standalone;
+
+/// <summary>
+/// On first start, creates the demo through the control plane's own admin API (so it takes the same path as
+/// any operator's change: validation, audit, outbox, a config revision the node applies): a plan, the tenant
+/// <c>demo</c>, the sample model as its endpoint <c>sample</c>, and one API key, printed once.
+/// </summary>
+internal sealed partial class DemoSeeder(
+    IHostApplicationLifetime lifetime, StandaloneData data, StandaloneSecrets secrets, IOptions<StandaloneOptions> options, ILogger<DemoSeeder> logger)
+    : IHostedService
+{
+    public const string Tenant = "demo";
+    public const string Model = "sample";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => _ = Task.Run(RunAsync, CancellationToken.None));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            var existing = data.ReadFacts();
+            var facts = existing is null ? await SeedAsync(lifetime.ApplicationStopping) : await RefreshAsync(existing, lifetime.ApplicationStopping);
+            data.WriteFacts(facts);
+
+            Print(facts, firstStart: existing is null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException)
+        {
+            LogSeedFailed(logger, ex.Message);
+        }
+    }
+
+    /// <summary>A later start may use other ports: keep the demo endpoint and standalone.json pointing at this start's.</summary>
+    private async Task<StandaloneFacts> RefreshAsync(StandaloneFacts facts, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        using var admin = AdminClient();
+        var endpoints = await admin.GetFromJsonAsync<JsonObject>($"/api/v1/tenants/{facts.TenantId}/endpoints", cancellationToken);
+        if (endpoints!["items"]!.AsArray().FirstOrDefault(e => (string)e!["model"]! == facts.Model) is { } endpoint
+            && (string)endpoint["baseUrl"]! != o.Url(o.SampleModelPort))
+        {
+            using var response = await admin.PatchAsJsonAsync(
+                $"/api/v1/tenants/{facts.TenantId}/endpoints/{(string)endpoint["id"]!}", new { baseUrl = o.Url(o.SampleModelPort) }, cancellationToken);
+            response.EnsureSuccessStatusCode();
+        }
+
+        var gateway = o.Url(o.GatewayPort);
+        return facts with
+        {
+            ControlPlaneUrl = o.Url(o.ControlPlanePort),
+            GatewayUrl = gateway,
+            SampleModelUrl = o.Url(o.SampleModelPort),
+            ApiReferenceUrl = $"{o.Url(o.ControlPlanePort)}/api-reference",
+            ChatCompletionsUrl = $"{gateway}/t/{facts.Tenant}/{facts.Model}/v1/chat/completions",
+            OpenAIBaseUrl = $"{gateway}/t/{facts.Tenant}/{facts.Model}/v1",
+        };
+    }
+
+    private HttpClient AdminClient()
+    {
+        var o = options.Value;
+        var admin = new HttpClient { BaseAddress = new Uri(o.Url(o.ControlPlanePort)) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secrets.AdminToken);
+        return admin;
+    }
+
+    private async Task<StandaloneFacts> SeedAsync(CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        using var admin = AdminClient();
+
+        var plans = await admin.GetFromJsonAsync<JsonObject>("/api/v1/plans?pageSize=200", cancellationToken);
+        var plan = plans!["items"]!.AsArray().FirstOrDefault(p => (string)p!["name"]! == "Standalone")
+            ?? await PostAsync(admin, "/api/v1/plans", new
+            {
+                name = "Standalone",
+                description = "The plan of the demo tenant in standalone mode.",
+                limits = new { requestsPerSecondPerKey = 20, burstPerKey = 40, requestsPerSecondPerTenant = 100, burstPerTenant = 200, maxRequestBodyBytes = 1 << 20 },
+            }, cancellationToken);
+
+        var tenants = await admin.GetFromJsonAsync<JsonObject>("/api/v1/tenants?pageSize=200", cancellationToken);
+        var tenant = tenants!["items"]!.AsArray().FirstOrDefault(t => (string)t!["slug"]! == Tenant)
+            ?? await PostAsync(admin, "/api/v1/tenants", new { slug = Tenant, displayName = "Demo tenant", planId = (string)plan["id"]! }, cancellationToken);
+        var tenantId = (string)tenant["id"]!;
+
+        var endpoints = await admin.GetFromJsonAsync<JsonObject>($"/api/v1/tenants/{tenantId}/endpoints", cancellationToken);
+        if (!endpoints!["items"]!.AsArray().Any(e => (string)e!["model"]! == Model))
+        {
+            await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", new { model = Model, baseUrl = o.Url(o.SampleModelPort), timeoutSeconds = 60 }, cancellationToken);
+        }
+
+        var key = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/api-keys", new { name = "demo key" }, cancellationToken);
+        var gateway = o.Url(o.GatewayPort);
+        return new StandaloneFacts(
+            ControlPlaneUrl: o.Url(o.ControlPlanePort),
+            GatewayUrl: gateway,
+            SampleModelUrl: o.Url(o.SampleModelPort),
+            ApiReferenceUrl: $"{o.Url(o.ControlPlanePort)}/api-reference",
+            AdminTokenFile: data.AdminTokenFile,
+            Tenant: Tenant,
+            TenantId: tenantId,
+            Model: Model,
+            ApiKey: (string)key["key"]!,
+            ApiKeyId: (string)key["apiKey"]!["id"]!,
+            ChatCompletionsUrl: $"{gateway}/t/{Tenant}/{Model}/v1/chat/completions",
+            OpenAIBaseUrl: $"{gateway}/t/{Tenant}/{Model}/v1");
+    }
+
+    private static async Task<JsonObject> PostAsync(HttpClient client, string url, object body, CancellationToken cancellationToken)
+    {
+        using var response = await client.PostAsJsonAsync(url, body, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {text}");
+        }
+
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
+    private void Print(StandaloneFacts facts, bool firstStart)
+    {
+        var lines = new List<string>
+        {
+            string.Empty,
+            "Inference gateway, standalone",
+            $"  gateway (data plane)   {facts.GatewayUrl}",
+            $"  control-plane API      {facts.ControlPlaneUrl}",
+            $"  API reference          {facts.ApiReferenceUrl}",
+            $"  sample model           {facts.SampleModelUrl}",
+            $"  admin token            in {facts.AdminTokenFile}",
+            $"  data                   {data.Directory}",
+        };
+        if (firstStart)
+        {
+            lines.Add(string.Empty);
+            lines.Add($"Demo API key (shown once; also kept for scripts in {data.FactsFile}):");
+            lines.Add($"  {facts.ApiKey}");
+            lines.Add(string.Empty);
+            lines.Add("Try it:");
+            lines.Add($"  curl {facts.ChatCompletionsUrl} \\");
+            lines.Add($"    -H 'Authorization: Bearer {facts.ApiKey}' -H 'Content-Type: application/json' \\");
+            lines.Add("    -d '{\"model\":\"sample-trigram-1\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the weather\"}]}'");
+        }
+        else
+        {
+            lines.Add(string.Empty);
+            lines.Add($"The demo tenant '{facts.Tenant}' and its key are in {data.FactsFile}.");
+        }
+
+        lines.Add(string.Empty);
+        Console.Out.Write(string.Join(Environment.NewLine, lines) + Environment.NewLine);
+        Console.Out.Flush();
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "Could not create the demo tenant: {Reason}")]
+    private static partial void LogSeedFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,28 @@
+namespace InferenceGateway.Standalone;
+
+/// <summary>The configuration that makes the distributed parts run as one process: SQLite, the in-memory bus, local secrets.</summary>
+internal static class StandaloneSettings
+{
+    public static Dictionary<string, string?> For(StandaloneOptions options, StandaloneData data, StandaloneSecrets secrets)
+    {
+        var loopback = $"{options.Host}/{(options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}";
+        return new Dictionary<string, string?>
+        {
+            ["ControlPlane:Database:Provider"] = "Sqlite",
+            ["ControlPlane:Database:ConnectionString"] = $"Data Source={data.DatabaseFile}",
+            ["ControlPlane:Admin:BootstrapTokenFile"] = data.AdminTokenFile,
+            ["ControlPlane:Nodes:Tokens:0"] = secrets.NodeToken,
+
+            // The sample model listens on this machine: let registration and the node reach exactly that address.
+            ["ControlPlane:Endpoints:AllowedPrivateNetworks:0"] = loopback,
+            ["DataPlane:AllowedPrivateNetworks:0"] = loopback,
+            ["DataPlane:NodeId"] = "standalone",
+            ["DataPlane:ControlPlaneUrl"] = options.Url(options.ControlPlanePort),
+            ["DataPlane:NodeToken"] = secrets.NodeToken,
+            ["DataPlane:SnapshotKey"] = secrets.SnapshotKey,
+            ["DataPlane:StateDirectory"] = data.NodeStateDirectory,
+            ["DataPlane:HeartbeatInterval"] = "00:00:05",
+            ["Bus:Transport"] = "InMemory",
+        };
+    }
+}

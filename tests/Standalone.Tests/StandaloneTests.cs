@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace InferenceGateway.Standalone.Tests;
+
+/// <summary>The one-command product: started as a user starts it, used as the quickstart says.</summary>
+public sealed class StandaloneTests : IAsyncLifetime
+{
+    private readonly StandaloneProcess _standalone = new();
+
+    public Task InitializeAsync() => _standalone.StartAsync();
+
+    public async Task DisposeAsync() => await _standalone.DisposeAsync();
+
+    private HttpClient Gateway(string key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri((string)_standalone.Facts["openAIBaseUrl"]! + "/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    [Fact]
+    public async Task FirstStart_PrintsTheKeyOnce_AndTheQuickstartWorks_ThenRevocationIsEnforced()
+    {
+        var facts = _standalone.Facts;
+        var key = (string)facts["apiKey"]!;
+        Assert.Contains(key, _standalone.Output);
+        Assert.Contains($"curl {facts["chatCompletionsUrl"]}", _standalone.Output);
+        Assert.Equal($"http://127.0.0.1:{_standalone.GatewayPort}/t/demo/sample/v1", (string)facts["openAIBaseUrl"]!);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_standalone.DataDirectory, "standalone.json")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode((string)facts["adminTokenFile"]!));
+        }
+
+        var gateway = Gateway(key);
+
+        // A real completion with usage.
+        var completion = await gateway.PostAsJsonAsync("chat/completions", new
+        {
+            model = "sample-trigram-1",
+            messages = new[] { new { role = "user", content = "Tell me about the weather" } },
+            max_tokens = 30,
+        });
+        Assert.Equal(HttpStatusCode.OK, completion.StatusCode);
+        var body = (await completion.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.False(string.IsNullOrWhiteSpace((string)body["choices"]![0]!["message"]!["content"]!));
+        Assert.True((int)body["usage"]!["prompt_tokens"]! > 0);
+        Assert.True((int)body["usage"]!["completion_tokens"]! > 0);
+
+        // A streamed completion arrives as server-sent events through the gateway.
+        using var streamRequest = new HttpRequestMessage(HttpMethod.Post, "chat/completions")
+        {
+            Content = JsonContent.Create(new { model = "sample-trigram-1", stream = true, max_tokens = 10, messages = new[] { new { role = "user", content = "Tell me about gateways" } } }),
+        };
+        using var stream = await gateway.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+        var events = (await stream.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(events.Length > 3);
+        Assert.Equal("data: [DONE]", events[^1].Trim());
+        var text = new StringBuilder();
+        foreach (var e in events[..^1])
+        {
+            text.Append((string?)JsonNode.Parse(e.Trim()["data: ".Length..])!["choices"]![0]!["delta"]!["content"]);
+        }
+
+        Assert.False(string.IsNullOrWhiteSpace(text.ToString()));
+
+        // The classifier.
+        var classify = await gateway.PostAsJsonAsync("classify", new { text = "What a wonderful, delightful day, I love it" });
+        Assert.Equal(HttpStatusCode.OK, classify.StatusCode);
+        Assert.Equal("positive", (string)(await classify.Content.ReadFromJsonAsync<JsonObject>())!["label"]!);
+
+        // Revoked through the admin API: refused within a second.
+        using var admin = new HttpClient { BaseAddress = new Uri((string)facts["controlPlaneUrl"]!) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText((string)facts["adminTokenFile"]!).Trim());
+        var revoke = await admin.PostAsJsonAsync($"/api/v1/tenants/{facts["tenantId"]}/api-keys/{facts["apiKeyId"]}/revoke", new { });
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        var clock = Stopwatch.StartNew();
+        HttpStatusCode status;
+        do
+        {
+            status = (await gateway.GetAsync("models")).StatusCode;
+        }
+        while (status != HttpStatusCode.Unauthorized && clock.Elapsed < TimeSpan.FromSeconds(1));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task SecondStart_ReusesTheDataAndTheKey_AndPrintsNoNewKey()
+    {
+        var key = (string)_standalone.Facts["apiKey"]!;
+        await _standalone.StopAsync();
+
+        await _standalone.StartAsync();
+
+        Assert.DoesNotContain(key, _standalone.Output);
+        Assert.DoesNotContain("Demo API key", _standalone.Output);
+        Assert.Equal(key, (string)_standalone.Facts["apiKey"]!);
+        Assert.Equal(HttpStatusCode.OK, (await Gateway(key).GetAsync("models")).StatusCode);
+        using var admin = new HttpClient { BaseAddress = new Uri((string)_standalone.Facts["controlPlaneUrl"]!) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText((string)_standalone.Facts["adminTokenFile"]!).Trim());
+        var tenants = await admin.GetFromJsonAsync<JsonObject>("/api/v1/tenants");
+        Assert.Equal(1, (int)tenants!["totalCount"]!);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api-reference")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+}
