@@ -62,6 +62,7 @@ internal sealed partial class DemoSeeder(
             GatewayUrl = gateway,
             SampleModelUrl = o.Url(o.SampleModelPort),
             ApiReferenceUrl = $"{o.Url(o.ControlPlanePort)}/api-reference",
+            PortalUrl = o.Url(o.PortalPort),
             ChatCompletionsUrl = $"{gateway}/t/{facts.Tenant}/{facts.Model}/v1/chat/completions",
             OpenAIBaseUrl = $"{gateway}/t/{facts.Tenant}/{facts.Model}/v1",
         };
@@ -107,6 +108,7 @@ internal sealed partial class DemoSeeder(
             GatewayUrl: gateway,
             SampleModelUrl: o.Url(o.SampleModelPort),
             ApiReferenceUrl: $"{o.Url(o.ControlPlanePort)}/api-reference",
+            PortalUrl: o.Url(o.PortalPort),
             AdminTokenFile: data.AdminTokenFile,
             Tenant: Tenant,
             TenantId: tenantId,
@@ -138,6 +140,7 @@ internal sealed partial class DemoSeeder(
             $"  gateway (data plane)   {facts.GatewayUrl}",
             $"  control-plane API      {facts.ControlPlaneUrl}",
             $"  API reference          {facts.ApiReferenceUrl}",
+            $"  portal                 {facts.PortalUrl} (sign in with the admin token)",
             $"  sample model           {facts.SampleModelUrl}",
             $"  admin token            in {facts.AdminTokenFile}",
             $"  data                   {data.Directory}",

@@ -2,11 +2,12 @@ using InferenceGateway.ControlPlane.Hosting;
 using InferenceGateway.ControlPlane.Messaging;
 using InferenceGateway.DataPlane.Hosting;
 using InferenceGateway.DataPlane.Pipeline;
+using InferenceGateway.Portal;
 using InferenceGateway.SampleModel;
 using InferenceGateway.ServiceDefaults;
 using InferenceGateway.Standalone;
 
-// One process, every part on its own port: control-plane API, a data-plane node and the sample model.
+// One process, every part on its own port: control-plane API, a data-plane node, the portal and the sample model.
 var builder = WebApplication.CreateBuilder(args);
 var options = builder.Configuration.GetSection(StandaloneOptions.Section).Get<StandaloneOptions>() ?? new StandaloneOptions();
 if (options.Validate().ToList() is { Count: > 0 } problems)
@@ -35,6 +36,15 @@ await using var sampleModel = SampleModelHost.Create([], b =>
     b.Logging.SetMinimumLevel(LogLevel.Warning);
 });
 await sampleModel.StartAsync();
+
+await using var portal = PortalHost.Create([], b =>
+{
+    b.WebHost.UseUrls(options.Url(options.PortalPort));
+    b.Configuration["Portal:ControlPlaneUrl"] = options.Url(options.ControlPlanePort);
+    b.Configuration["Portal:KeysDirectory"] = Path.Combine(data.Directory, "portal-keys");
+    b.Logging.SetMinimumLevel(LogLevel.Warning);
+});
+await portal.StartAsync();
 
 var app = builder.Build();
 app.MapWhen(c => c.Connection.LocalPort == options.GatewayPort, gateway => gateway.UseDataPlane());

@@ -85,6 +85,7 @@ internal sealed record StandaloneFacts(
     string GatewayUrl,
     string SampleModelUrl,
     string ApiReferenceUrl,
+    string PortalUrl,
     string AdminTokenFile,
     string Tenant,
     string TenantId,

@@ -19,6 +19,8 @@ internal sealed class StandaloneOptions
 
     public int SampleModelPort { get; set; } = 5300;
 
+    public int PortalPort { get; set; } = 5070;
+
     public IPAddress Address => IPAddress.Parse(Host);
 
     public string Url(int port) => $"http://{(Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Host}]" : Host)}:{port}";
@@ -30,10 +32,10 @@ internal sealed class StandaloneOptions
             yield return $"{Section}:Host must be an IP address.";
         }
 
-        var ports = new[] { ControlPlanePort, GatewayPort, SampleModelPort };
+        var ports = new[] { ControlPlanePort, GatewayPort, SampleModelPort, PortalPort };
         if (ports.Any(p => p is < 1 or > 65535) || ports.Distinct().Count() != ports.Length)
         {
-            yield return $"{Section}:ControlPlanePort, GatewayPort and SampleModelPort must be distinct ports from 1 to 65535.";
+            yield return $"{Section}:ControlPlanePort, GatewayPort, SampleModelPort and PortalPort must be distinct ports from 1 to 65535.";
         }
 
         if (string.IsNullOrWhiteSpace(DataDirectory))

@@ -28,6 +28,8 @@ public sealed class StandaloneProcess : IAsyncDisposable
 
     public int SampleModelPort { get; } = FreePort.Next();
 
+    public int PortalPort { get; } = FreePort.Next();
+
     public string Output => string.Join("\n", _output);
 
     public JsonObject Facts => JsonNode.Parse(File.ReadAllText(Path.Combine(DataDirectory, "standalone.json")))!.AsObject();
@@ -49,6 +51,7 @@ public sealed class StandaloneProcess : IAsyncDisposable
         start.ArgumentList.Add($"--Standalone:ControlPlanePort={ControlPlanePort}");
         start.ArgumentList.Add($"--Standalone:GatewayPort={GatewayPort}");
         start.ArgumentList.Add($"--Standalone:SampleModelPort={SampleModelPort}");
+        start.ArgumentList.Add($"--Standalone:PortalPort={PortalPort}");
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => _output.Enqueue(e.Data ?? string.Empty);
         _process.ErrorDataReceived += (_, e) => _output.Enqueue(e.Data ?? string.Empty);

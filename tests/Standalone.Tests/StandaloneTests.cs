@@ -110,5 +110,9 @@ public sealed class StandaloneTests : IAsyncLifetime
         Assert.Equal(1, (int)tenants!["totalCount"]!);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api-reference")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/openapi/v1.json")).StatusCode);
+        using var portal = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri((string)_standalone.Facts["portalUrl"]!) };
+        var login = await portal.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+        Assert.StartsWith("/login", login.Headers.Location!.PathAndQuery);
     }
 }

@@ -1,0 +1,3 @@
+using InferenceGateway.Portal;
+
+PortalHost.Create(args).Run();
