@@ -28,6 +28,8 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options) : DbCont
 
     public DbSet<DataPlaneNode> DataPlaneNodes => Set<DataPlaneNode>();
 
+    public DbSet<Block> Blocks => Set<Block>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Whether this context talks to SQLite (standalone mode).</summary>
@@ -109,6 +111,15 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options) : DbCont
             e.HasIndex(o => new { o.SentAt, o.Id });
             e.Property(o => o.MessageType).HasMaxLength(200);
             e.Property(o => o.LastError).HasMaxLength(1000);
+        });
+
+        modelBuilder.Entity<Block>(e =>
+        {
+            e.HasIndex(b => b.ExpiresAt);
+            e.Property(b => b.Target).HasConversion<string>().HasMaxLength(20);
+            e.Property(b => b.Value).HasMaxLength(100);
+            e.Property(b => b.Reason).HasMaxLength(500);
+            e.Property(b => b.CreatedBy).HasMaxLength(200);
         });
 
         modelBuilder.Entity<DataPlaneNode>(e =>

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.ApiKeys;
 using InferenceGateway.ControlPlane.Features.Audit;
+using InferenceGateway.ControlPlane.Features.Blocks;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Features.Fleet;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
@@ -147,6 +148,7 @@ public static class ControlPlaneHosting
         api.MapModelEndpointsApi();
         api.MapAuditApi();
         api.MapFleetApi();
+        api.MapBlocksApi();
         endpoints.MapSnapshotApi();
 
         endpoints.MapOpenApi();

@@ -37,6 +37,9 @@ public sealed class AuditApiTests(ControlPlaneApp app) : IClassFixture<ControlPl
         await ExpectOneEventAsync("api_key.revoked", () => _admin.PostOkAsync($"/api/v1/tenants/{tenantId}/api-keys/{keyId}/revoke", new { }, HttpStatusCode.OK));
         await ExpectOneEventAsync("endpoint.created", async () => endpointId = (await _admin.PostOkAsync($"/api/v1/tenants/{tenantId}/endpoints", new { model = "m", baseUrl = "https://api.example.com" })).Id());
         await ExpectOneEventAsync("endpoint.updated", () => _admin.PatchAsync($"/api/v1/tenants/{tenantId}/endpoints/{endpointId}", new { timeoutSeconds = 9 }));
+        string blockId = "";
+        await ExpectOneEventAsync("block.issued", async () => blockId = (await _admin.PostOkAsync("/api/v1/blocks", new { target = "tenant", value = tenantId, durationSeconds = 60, reason = "abuse" })).Id());
+        await ExpectOneEventAsync("block.lifted", async () => Assert.Equal(HttpStatusCode.OK, (await _admin.DeleteAsync($"/api/v1/blocks/{blockId}")).StatusCode));
         await ExpectOneEventAsync("endpoint.deleted", async () => Assert.Equal(HttpStatusCode.NoContent, (await _admin.DeleteAsync($"/api/v1/tenants/{tenantId}/endpoints/{endpointId}")).StatusCode));
     }
 

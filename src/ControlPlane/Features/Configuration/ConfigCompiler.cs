@@ -5,6 +5,7 @@ using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.ApiKeys;
+using InferenceGateway.ControlPlane.Features.Blocks;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
 using InferenceGateway.Security.Networking;
 using Microsoft.EntityFrameworkCore;
@@ -38,9 +39,10 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
         var tenants = await db.Tenants.AsNoTracking().ToListAsync(cancellationToken);
         var endpoints = await db.ModelEndpoints.AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var blocks = await db.Blocks.AsNoTracking().Where(b => b.LiftedAt == null && b.ExpiresAt > now).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        var now = time.GetUtcNow();
         var errors = new List<string>();
         var planIds = plans.Select(p => p.Id).ToHashSet();
         var tenantsById = tenants.ToDictionary(t => t.Id);
@@ -101,6 +103,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
             }).ToList(),
             Routes = routes.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ToList(),
             Keys = keys.Where(k => k.ExpiresAt is not { } e || e > now).OrderBy(k => k.Id).Select(ApiKeySnapshots.From).ToList(),
+            Blocks = blocks.OrderBy(b => b.Id).Select(BlocksApi.ToSnapshot).ToList(),
         };
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, ContractJson.Options)));
         return new CompileResult(revision, content with { Revision = revision, CompiledAt = now, ContentHash = hash }, errors);
