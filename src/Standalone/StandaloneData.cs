@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace InferenceGateway.Standalone;
 
 /// <summary>Secrets a standalone installation generates once and keeps in its data folder.</summary>
-internal sealed record StandaloneSecrets(string AdminToken, string NodeToken, string SnapshotKey);
+internal sealed record StandaloneSecrets(string AdminToken, string NodeToken, string SnapshotKey, string MasterKey);
 
 /// <summary>
 /// The data folder: created on first start, readable only by the user who runs the process. It holds the
@@ -46,7 +46,7 @@ internal sealed class StandaloneData
                 ?? throw new InvalidDataException($"{file} is empty; delete the data folder to start afresh.");
         }
 
-        var secrets = new StandaloneSecrets(Token(), Token(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var secrets = new StandaloneSecrets(Token(), Token(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
         WritePrivate(file, JsonSerializer.Serialize(secrets, Json));
         WritePrivate(AdminTokenFile, secrets.AdminToken + "\n");
         return secrets;

@@ -12,6 +12,7 @@ internal static class StandaloneSettings
             ["ControlPlane:Database:ConnectionString"] = $"Data Source={data.DatabaseFile}",
             ["ControlPlane:Admin:BootstrapTokenFile"] = data.AdminTokenFile,
             ["ControlPlane:Nodes:Tokens:0"] = secrets.NodeToken,
+            ["ControlPlane:DataProtection:MasterKey"] = secrets.MasterKey,
 
             // The sample model listens on this machine: let registration and the node reach exactly that address.
             ["ControlPlane:Endpoints:AllowedPrivateNetworks:0"] = loopback,

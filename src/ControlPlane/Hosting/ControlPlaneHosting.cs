@@ -14,6 +14,7 @@ using InferenceGateway.ControlPlane.Infrastructure.Auth;
 using InferenceGateway.ControlPlane.Messaging;
 using InferenceGateway.Security.Networking;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,12 +45,21 @@ public static class ControlPlaneHosting
         services.AddSingleton<IValidateOptions<AdminOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<NodeAuthOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<EndpointPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
+        services.AddSingleton<IValidateOptions<MasterKeyOptions>>(new DataProtectionOptionsValidator(builder.Environment.IsDevelopment()));
 
         builder.AddControlPlaneDatabase();
         services.AddHostedService<DatabaseMigrator>();
+        services.AddOptions<MasterKeyOptions>().BindConfiguration(MasterKeyOptions.Section).ValidateOnStart();
         services.AddDataProtection()
             .SetApplicationName("InferenceGateway.ControlPlane")
             .PersistKeysToDbContext<ControlPlaneDbContext>();
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<MasterKeyOptions>>((keys, master) =>
+        {
+            if (MasterKeyOptions.IsValid(master.Value.MasterKey))
+            {
+                keys.XmlEncryptor = new MasterKeyXmlEncryptor(master.Value.MasterKeyBytes());
+            }
+        });
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -37,6 +37,15 @@ public sealed class ModelEndpointsApiTests(ControlPlaneApp app) : IClassFixture<
         var stored = await app.WithDbAsync(db => db.ModelEndpoints.AsNoTracking().SingleAsync(e => e.Id == Guid.Parse(created.Id())));
         Assert.DoesNotContain("sk-upstream", stored.ProtectedUpstreamCredential);
         Assert.Equal(credential, app.Services.GetRequiredService<UpstreamCredentials>().Unprotect(stored.ProtectedUpstreamCredential!));
+
+        // The key ring that protects the credential is itself stored encrypted under the master key.
+        var ring = await app.WithDbAsync(db => db.DataProtectionKeys.AsNoTracking().Select(k => k.Xml!).ToListAsync());
+        Assert.NotEmpty(ring);
+        Assert.All(ring, xml =>
+        {
+            Assert.Contains("urn:inference-gateway:data-protection", xml);
+            Assert.DoesNotContain("<masterKey", xml);
+        });
     }
 
     [Fact]

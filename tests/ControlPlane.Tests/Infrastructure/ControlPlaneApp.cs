@@ -20,6 +20,8 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
     public const string AdminToken = "test-admin-token-0123456789abcdefghijklmnop";
     public const string NodeToken = "test-node-token-0123456789abcdefghijklmnopq";
 
+    public static readonly string MasterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public PostgresDatabase Database { get; } = new();
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
@@ -42,6 +44,7 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
         builder.UseSetting("ControlPlane:Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", AdminToken);
         builder.UseSetting("ControlPlane:Nodes:Tokens:0", NodeToken);
+        builder.UseSetting("ControlPlane:DataProtection:MasterKey", MasterKey);
         builder.UseSetting("Bus:Transport", "InMemory");
         for (var i = 0; i < AllowedPrivateNetworks.Count; i++)
         {

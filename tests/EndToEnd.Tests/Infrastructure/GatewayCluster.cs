@@ -44,6 +44,8 @@ public class GatewayCluster : IAsyncLifetime
 
     public byte[] SnapshotKey { get; } = RandomNumberGenerator.GetBytes(32);
 
+    public byte[] MasterKey { get; } = RandomNumberGenerator.GetBytes(32);
+
     public string StateRoot { get; } = Path.Combine(Path.GetTempPath(), $"igw-e2e-{Guid.NewGuid():N}");
 
     public FakeHostResolver ControlPlaneDns { get; } = new();

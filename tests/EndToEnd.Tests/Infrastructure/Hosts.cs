@@ -28,6 +28,7 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
         builder.UseSetting("ControlPlane:Database:ConnectionString", _cluster.Database.ConnectionString);
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", GatewayCluster.AdminToken);
         builder.UseSetting("ControlPlane:Nodes:Tokens:0", GatewayCluster.NodeToken);
+        builder.UseSetting("ControlPlane:DataProtection:MasterKey", Convert.ToBase64String(_cluster.MasterKey));
         builder.UseSetting("ControlPlane:Endpoints:AllowedPrivateNetworks:0", "127.0.0.1/32");
         builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Bus:EntityPrefix", _cluster.BusPrefix);
