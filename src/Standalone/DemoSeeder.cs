@@ -31,6 +31,7 @@ internal sealed partial class DemoSeeder(
         {
             var existing = data.ReadFacts();
             var facts = existing is null ? await SeedAsync(lifetime.ApplicationStopping) : await RefreshAsync(existing, lifetime.ApplicationStopping);
+            await WaitUntilServedAsync(facts, lifetime.ApplicationStopping);
             data.WriteFacts(facts);
 
             Print(facts, firstStart: existing is null);
@@ -117,6 +118,30 @@ internal sealed partial class DemoSeeder(
             ApiKeyId: (string)key["apiKey"]!["id"]!,
             ChatCompletionsUrl: $"{gateway}/t/{Tenant}/{Model}/v1/chat/completions",
             OpenAIBaseUrl: $"{gateway}/t/{Tenant}/{Model}/v1");
+    }
+
+    /// <summary>The printed command must work when it is printed: wait until the node serves the demo key.</summary>
+    private static async Task WaitUntilServedAsync(StandaloneFacts facts, CancellationToken cancellationToken)
+    {
+        using var gateway = new HttpClient();
+        gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", facts.ApiKey);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await gateway.GetAsync($"{facts.OpenAIBaseUrl}/models", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
     }
 
     private static async Task<JsonObject> PostAsync(HttpClient client, string url, object body, CancellationToken cancellationToken)
