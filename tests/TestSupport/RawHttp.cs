@@ -30,6 +30,18 @@ public static class RawHttp
         return Parse(Encoding.UTF8.GetString(reader.ToArray()));
     }
 
+    /// <summary>Sends <paramref name="request"/> exactly as given (request line, headers and body) and reads the answer.</summary>
+    public static async Task<RawResponse> SendExactAsync(Uri server, string request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(server.Host, server.Port);
+        await using var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        using var reader = new MemoryStream();
+        await stream.CopyToAsync(reader);
+        return Parse(Encoding.UTF8.GetString(reader.ToArray()));
+    }
+
     /// <summary>A GET with an exact request target and an API key.</summary>
     public static Task<RawResponse> GetAsync(Uri server, string target, string? key, params string[] extraHeaders)
     {

@@ -20,6 +20,11 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, Nod
         {
             await next(context);
         }
+        catch (BadHttpRequestException ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            // The client sent something the server could not read (a broken chunked body, a body sent too slowly).
+            await GatewayProblem.WriteAsync(context, ex.StatusCode, "Bad request", "The request could not be read.");
+        }
         catch (Exception ex) when (!context.RequestAborted.IsCancellationRequested)
         {
             LogUnexpected(logger, ex, request.RequestId);

@@ -103,6 +103,20 @@ public sealed class LimitsTests(SingleNodeCluster cluster) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task BrokenChunkedBody_Gets400_NotA500()
+    {
+        var tenant = await cluster.CreateTenantAsync(_upstream);
+        var address = cluster.NodeAddress(0);
+
+        var response = await RawHttp.SendExactAsync(address,
+            $"POST {tenant.Path("/echo")} HTTP/1.1\r\nHost: {address.Authority}\r\nAuthorization: Bearer {tenant.Key}\r\n" +
+            "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nnot a chunk\r\n0\r\n\r\n");
+
+        Assert.Equal(400, response.Status);
+        Assert.DoesNotContain(_upstream.Requests, r => r.PathAndQuery == "/v1/echo");
+    }
+
     /// <summary>A body stream of unknown length, so HttpClient sends it chunked.</summary>
     private sealed class ChunkedOnlyStream(byte[] data) : MemoryStream(data)
     {
