@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.DataPlane.Metering;
 
-/// <summary>Writes queued access-log entries as JSON lines, off the request path, flushing whenever the queue runs dry.</summary>
+/// <summary>
+/// Writes queued access-log entries as JSON lines, off the request path. The file is flushed when its 64 KB
+/// buffer fills or a quarter of a second after the last flush, not per entry: each flush is a system call.
+/// </summary>
 internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<DataPlaneOptions> options, ILogger<AccessLogFileWriter> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,10 +23,25 @@ internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<
         await using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true);
         await using var json = new Utf8JsonWriter(stream);
         var reported = 0L;
+        var lastFlush = TimeProvider.System.GetTimestamp();
         try
         {
-            while (await entries.WaitToReadAsync(stoppingToken))
+            while (true)
             {
+                if (!entries.TryPeek(out _))
+                {
+                    // Nothing queued: flush what is buffered, then sleep until the next entry.
+                    await stream.FlushAsync(stoppingToken);
+                    lastFlush = TimeProvider.System.GetTimestamp();
+                    if (!await entries.WaitToReadAsync(stoppingToken))
+                    {
+                        break;
+                    }
+
+                    // Let a burst gather before writing it.
+                    await Task.Delay(FlushInterval, stoppingToken);
+                }
+
                 while (entries.TryRead(out var entry))
                 {
                     Write(json, entry);
@@ -32,7 +50,12 @@ internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<
                     stream.WriteByte((byte)'\n');
                 }
 
-                await stream.FlushAsync(stoppingToken);
+                if (TimeProvider.System.GetElapsedTime(lastFlush) >= FlushInterval)
+                {
+                    await stream.FlushAsync(stoppingToken);
+                    lastFlush = TimeProvider.System.GetTimestamp();
+                }
+
                 if (accessLog.Dropped > reported)
                 {
                     reported = accessLog.Dropped;
@@ -51,6 +74,8 @@ internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<
             }
         }
     }
+
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(250);
 
     private static void Write(Utf8JsonWriter json, AccessLogEntry entry)
     {

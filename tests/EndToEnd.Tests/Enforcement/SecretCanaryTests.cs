@@ -51,6 +51,25 @@ public sealed class SecretCanaryTests(SingleNodeCluster cluster) : IAsyncLifetim
         }
 
         Assert.Contains(cluster.Node(0).Logs.Lines, l => l.Contains(tenant.Key[4..16], StringComparison.Ordinal)); // the public id is logged
+
+        // The access-log file has one line per request, with ids and status, and never the key.
+        var requestId = inHeader.Header("X-Request-Id")!;
+        string? line = null;
+        await GatewayCluster.WaitUntilAsync(() =>
+        {
+            line = File.Exists(cluster.Node(0).AccessLogFile)
+                ? File.ReadLines(cluster.Node(0).AccessLogFile).FirstOrDefault(l => l.Contains(requestId, StringComparison.Ordinal))
+                : null;
+            return Task.FromResult(line is not null);
+        }, "the access-log line");
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(line!)!;
+        Assert.Equal(tenant.Slug, (string)entry["tenant"]!);
+        Assert.Equal(tenant.Model, (string)entry["model"]!);
+        Assert.Equal(tenant.Key[4..16], (string)entry["keyId"]!);
+        Assert.Equal(200, (int)entry["status"]!);
+        Assert.True((double)entry["upstreamMs"]! > 0);
+        Assert.DoesNotContain(secretPart, File.ReadAllText(cluster.Node(0).AccessLogFile));
+        Assert.Contains(File.ReadLines(cluster.Node(0).AccessLogFile), l => l.Contains(inQuery.Header("X-Request-Id")!, StringComparison.Ordinal) && l.Contains("\"status\":400", StringComparison.Ordinal));
     }
 
     private sealed class NonSeekable(byte[] data) : MemoryStream(data)

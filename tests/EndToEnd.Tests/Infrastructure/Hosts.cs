@@ -60,6 +60,8 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
 
     public string StateDirectory => Path.Combine(_cluster.StateRoot, NodeId);
 
+    public string AccessLogFile => Path.Combine(StateDirectory, "access.log");
+
     public LogCapture Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -70,6 +72,7 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
         builder.UseSetting("DataPlane:NodeToken", GatewayCluster.NodeToken);
         builder.UseSetting("DataPlane:SnapshotKey", Convert.ToBase64String(_cluster.SnapshotKey));
         builder.UseSetting("DataPlane:StateDirectory", StateDirectory);
+        builder.UseSetting("DataPlane:AccessLog:Path", AccessLogFile);
         builder.UseSetting("DataPlane:HeartbeatInterval", "00:00:01");
         builder.UseSetting("DataPlane:PollInterval", "00:00:02");
         builder.UseSetting("DataPlane:AllowedPrivateNetworks:0", "127.0.0.1/32");
