@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using InferenceGateway.Contracts.Snapshots;
@@ -42,6 +43,14 @@ internal sealed class NodeState
     public IReadOnlyDictionary<KeyHash, KeyEntry> KeysByHash { get; }
 
     public BlockSet Blocks { get; }
+
+    /// <summary>
+    /// Keys already verified against this state, by their text: a repeat caller skips the SHA-256. Only keys that
+    /// passed verification enter, so invented keys cannot fill it; a new state (a revocation, say) starts empty.
+    /// </summary>
+    public ConcurrentDictionary<string, KeyEntry> VerifiedKeys { get; } = new(StringComparer.Ordinal);
+
+    public const int MaxVerifiedKeys = 100_000;
 
     public TenantEntry? FindTenant(ReadOnlySpan<char> slug) => _tenantsBySlug.TryGetValue(slug, out var tenant) ? tenant : null;
 }

@@ -15,16 +15,25 @@ internal readonly record struct AccessLogEntry(
 /// <c>DataPlane:AccessLog:Path</c> is set, and the <c>InferenceGateway.AccessLog</c> logger category at Debug.
 /// With neither on, a request pays one level check; with the file on, one queue write.
 /// </summary>
-internal sealed partial class AccessLog(ILoggerFactory loggers, IOptions<DataPlaneOptions> options)
+internal sealed partial class AccessLog
 {
     public const string Category = "InferenceGateway.AccessLog";
 
-    private readonly ILogger _logger = loggers.CreateLogger(Category);
-    private readonly Channel<AccessLogEntry>? _file = options.Value.AccessLog.Path is { Length: > 0 }
-        ? Channel.CreateBounded<AccessLogEntry>(new BoundedChannelOptions(options.Value.AccessLog.BufferSize) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite })
-        : null;
-
+    private readonly ILogger _logger;
+    private readonly Channel<AccessLogEntry>? _file;
     private long _dropped;
+
+    public AccessLog(ILoggerFactory loggers, IOptions<DataPlaneOptions> options)
+    {
+        _logger = loggers.CreateLogger(Category);
+        if (options.Value.AccessLog.Path is { Length: > 0 })
+        {
+            // With DropWrite, TryWrite answers true even when it drops: drops are counted in the callback.
+            _file = Channel.CreateBounded<AccessLogEntry>(
+                new BoundedChannelOptions(options.Value.AccessLog.BufferSize) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite },
+                _ => Interlocked.Increment(ref _dropped));
+        }
+    }
 
     public ChannelReader<AccessLogEntry>? FileEntries => _file?.Reader;
 
@@ -33,7 +42,8 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptions<DataPla
     public void Write(HttpContext context, GatewayRequest request)
     {
         var debug = _logger.IsEnabled(LogLevel.Debug);
-        if (_file is null && !debug)
+        var file = _file;
+        if (file is null && !debug)
         {
             return;
         }
@@ -44,10 +54,7 @@ internal sealed partial class AccessLog(ILoggerFactory loggers, IOptions<DataPla
             : null;
         var entry = new AccessLogEntry(DateTime.UtcNow, request.RequestId, request.Tenant?.Slug ?? "-", request.Route?.Model ?? "-",
             request.Key?.PublicId ?? "-", context.Request.Method, context.Response.StatusCode, upstream, total, request.State?.Revision ?? 0);
-        if (_file is not null && !_file.Writer.TryWrite(entry))
-        {
-            Interlocked.Increment(ref _dropped);
-        }
+        file?.Writer.TryWrite(entry);
 
         if (debug)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.DataPlane.Metering;
 
@@ -36,10 +35,11 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, Nod
         }
     }
 
+    /// <summary>96 random bits as hex. Unique, not secret: a fast generator, not the cryptographic one.</summary>
     private static string NewRequestId()
     {
         Span<byte> bytes = stackalloc byte[12];
-        RandomNumberGenerator.Fill(bytes);
+        Random.Shared.NextBytes(bytes);
         return Convert.ToHexStringLower(bytes);
     }
 
