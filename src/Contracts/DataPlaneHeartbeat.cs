@@ -23,4 +23,7 @@ public sealed record DataPlaneHeartbeat
     public required TimeSpan Uptime { get; init; }
 
     public required DateTimeOffset SentAt { get; init; }
+
+    /// <summary>Keys used since the previous heartbeat (for the keys' last-used time).</summary>
+    public IReadOnlyList<KeyUse> KeysUsed { get; init; } = [];
 }

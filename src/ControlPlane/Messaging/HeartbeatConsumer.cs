@@ -9,6 +9,18 @@ namespace InferenceGateway.ControlPlane.Messaging;
 /// <summary>Keeps the fleet view: the latest heartbeat of every node.</summary>
 internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, TimeProvider time) : IConsumer<DataPlaneHeartbeat>
 {
+    /// <summary>Moves each used key's last-used time forward (never back: nodes report independently).</summary>
+    private async Task RecordKeyUseAsync(IReadOnlyList<KeyUse> uses, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var use in uses.Take(10_000))
+        {
+            var at = use.LastUsedAt > now ? now : use.LastUsedAt;
+            await db.ApiKeys
+                .Where(k => k.Id == use.KeyId && (k.LastUsedAt == null || k.LastUsedAt < at))
+                .ExecuteUpdateAsync(k => k.SetProperty(x => x.LastUsedAt, at), cancellationToken);
+        }
+    }
+
     public async Task Consume(ConsumeContext<DataPlaneHeartbeat> context)
     {
         var beat = context.Message;
@@ -35,6 +47,7 @@ internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, TimeProvider t
         try
         {
             await db.SaveChangesAsync(context.CancellationToken);
+            await RecordKeyUseAsync(beat.KeysUsed, now, context.CancellationToken);
         }
         catch (DbUpdateException ex) when (ProblemExceptionHandler.IsUniqueViolation(ex))
         {

@@ -18,6 +18,19 @@ internal sealed class RateLimiters
 
     public int Count => _keys.Count + _tenants.Count;
 
+    /// <summary>Keys asked for a permit after <paramref name="since"/> (a Stopwatch timestamp), with when they last were.</summary>
+    public IEnumerable<(Guid KeyId, long LastUsed)> KeysUsedSince(long since)
+    {
+        foreach (var (id, limiter) in _keys)
+        {
+            var last = limiter.LastUsed;
+            if (last > since)
+            {
+                yield return (id, last);
+            }
+        }
+    }
+
     /// <summary>Drops buckets that have been full (unused) for a while.</summary>
     public void Sweep()
     {

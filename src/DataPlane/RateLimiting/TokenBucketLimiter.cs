@@ -25,6 +25,9 @@ internal sealed class TokenBucketLimiter : RateLimiter
         _lastRefill = Stopwatch.GetTimestamp();
     }
 
+    /// <summary>When a permit was last asked for (a <see cref="Stopwatch"/> timestamp; 0 before the first request).</summary>
+    public long LastUsed { get; private set; }
+
     public double PerSecond { get; private set; }
 
     public int Burst { get; private set; }
@@ -67,7 +70,9 @@ internal sealed class TokenBucketLimiter : RateLimiter
     {
         lock (_lock)
         {
-            Refill(Stopwatch.GetTimestamp());
+            var now = Stopwatch.GetTimestamp();
+            LastUsed = now;
+            Refill(now);
             if (_tokens >= permitCount)
             {
                 _tokens -= permitCount;

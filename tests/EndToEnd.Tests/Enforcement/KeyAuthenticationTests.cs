@@ -31,6 +31,27 @@ public sealed partial class KeyAuthenticationTests(SingleNodeCluster cluster) : 
     }
 
     [Fact]
+    public async Task UsedKey_GetsItsLastUsedTimeFromTheNodesHeartbeats_AnUnusedKeyDoesNot()
+    {
+        var tenant = await cluster.CreateTenantAsync(_upstream);
+        var unused = await GatewayCluster.PostAsync(cluster.Admin(), $"/api/v1/tenants/{tenant.TenantId}/api-keys", new { name = "unused" });
+        var before = DateTimeOffset.UtcNow;
+
+        Assert.Equal(200, (await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/models"), tenant.Key)).Status);
+
+        System.Text.Json.Nodes.JsonObject? key = null;
+        await GatewayCluster.WaitUntilAsync(async () =>
+        {
+            key = await cluster.Admin().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/tenants/{tenant.TenantId}/api-keys/{tenant.KeyId}");
+            return key!["lastUsedAt"] is not null;
+        }, "the key's last-used time");
+        var lastUsed = DateTimeOffset.Parse((string)key!["lastUsedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(lastUsed, before.AddSeconds(-2), DateTimeOffset.UtcNow.AddSeconds(2));
+        var other = await cluster.Admin().GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>($"/api/v1/tenants/{tenant.TenantId}/api-keys/{(string)unused["apiKey"]!["id"]!}");
+        Assert.Null(other!["lastUsedAt"]);
+    }
+
+    [Fact]
     public async Task EveryAuthenticationFailure_GetsTheSame401_ByteForByte()
     {
         var tenant = await cluster.CreateTenantAsync(_upstream);
