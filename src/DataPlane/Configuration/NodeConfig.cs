@@ -29,6 +29,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
 
     public NodeState? Current => _current;
 
+    /// <summary>The revision served; 0 also before any snapshot (see <see cref="Current"/> for whether one is held).</summary>
     public long Revision => _current?.Revision ?? 0;
 
     public DateTimeOffset? LastAppliedAt { get; private set; }
@@ -44,7 +45,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
     {
         lock (_applyLock)
         {
-            if (snapshot.Revision <= Revision)
+            if (_current is { } held && snapshot.Revision <= held.Revision)
             {
                 return ApplyOutcome.AlreadyCurrent;
             }
@@ -60,7 +61,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
     {
         lock (_applyLock)
         {
-            if (revision <= Revision)
+            if (_current is { } held && revision <= held.Revision)
             {
                 return ApplyOutcome.AlreadyCurrent;
             }

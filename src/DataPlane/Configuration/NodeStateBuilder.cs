@@ -13,9 +13,9 @@ internal static class NodeStateBuilder
 {
     public static NodeState? Build(ConfigSnapshot snapshot, DateTimeOffset now, List<string> errors)
     {
-        if (snapshot.Revision <= 0)
+        if (snapshot.Revision < 0)
         {
-            errors.Add("the revision is not positive");
+            errors.Add("the revision is negative");
         }
 
         var plans = new Dictionary<Guid, PlanEntry>();

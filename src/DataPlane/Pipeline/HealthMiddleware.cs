@@ -16,10 +16,11 @@ internal sealed class HealthMiddleware(RequestDelegate next, NodeConfig config)
 
         if (path == "/readyz")
         {
-            var revision = config.Revision;
-            context.Response.StatusCode = revision > 0 ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+            var state = config.Current;
+            var revision = state?.Revision ?? 0;
+            context.Response.StatusCode = state is not null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             context.Response.ContentType = "application/json";
-            return context.Response.WriteAsync(revision > 0
+            return context.Response.WriteAsync(state is not null
                 ? $"{{\"status\":\"ready\",\"revision\":{revision}}}"
                 : "{\"status\":\"not ready\",\"detail\":\"no configuration snapshot yet\"}");
         }

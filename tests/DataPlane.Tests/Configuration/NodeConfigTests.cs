@@ -40,6 +40,19 @@ public sealed class NodeConfigTests
     }
 
     [Fact]
+    public void ApplySnapshot_EmptyConfigurationAtRevisionZero_IsHeldAndServed()
+    {
+        Assert.Null(_config.Current);
+
+        var outcome = _config.ApplySnapshot(new ConfigSnapshot { Revision = 0, CompiledAt = DateTimeOffset.UtcNow, ContentHash = "empty" }, "pull");
+
+        Assert.Equal(ApplyOutcome.Applied, outcome);
+        Assert.NotNull(_config.Current);
+        Assert.Equal(0, _config.Revision);
+        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(new ConfigSnapshot { Revision = 0, CompiledAt = DateTimeOffset.UtcNow, ContentHash = "empty" }, "pull"));
+    }
+
+    [Fact]
     public void ApplyDelta_Revocation_RemovesTheKeyAndItsPreviousSecret()
     {
         var (snapshot, keys) = SnapshotFactory.Create(revision: 1);

@@ -46,7 +46,7 @@ internal static class FleetApi
         {
             var lag = Math.Max(0, current - n.AppliedRevision);
             var state = now - n.LastSeenAt > StaleAfter ? "stale"
-                : n.AppliedRevision == 0 ? "starting"
+                : n.LastAppliedAt is null ? "starting"
                 : lag == 0 ? "in-sync"
                 : "behind";
             return new NodeResponse(n.NodeId, n.Version, state, n.AppliedRevision, current, lag, n.LastSeenAt, n.LastAppliedAt,
