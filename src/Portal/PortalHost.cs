@@ -37,10 +37,15 @@ public static class PortalHost
             o.SlidingExpiration = true;
         });
         services.AddAuthorization();
+        var dataProtection = services.AddDataProtection().SetApplicationName("InferenceGateway.Portal");
         if (builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>()?.KeysDirectory is { Length: > 0 } keys)
         {
-            services.AddDataProtection().SetApplicationName("InferenceGateway.Portal").PersistKeysToFileSystem(new DirectoryInfo(keys));
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         }
+
+        services.ProtectKeyRingWithMasterKey(PortalOptions.Section);
+        services.AddOptions<MasterKeyOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MasterKeyOptions>>(new MasterKeyValidator(PortalOptions.Section, builder.Environment.IsDevelopment()));
 
         services.AddHttpClient<ControlPlaneClient>((sp, http) =>
         {

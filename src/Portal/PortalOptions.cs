@@ -12,6 +12,12 @@ public sealed class PortalOptions
 
     /// <summary>Where the keys that encrypt sign-in cookies are kept; replicas of the portal must share it.</summary>
     public string? KeysDirectory { get; set; }
+
+    /// <summary>
+    /// Base64 of 32 random bytes that encrypts those keys where they are kept: a sign-in cookie carries the
+    /// operator's token, so the keys must not sit in clear. Required outside Development.
+    /// </summary>
+    public string? MasterKey { get; set; }
 }
 
 internal sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>

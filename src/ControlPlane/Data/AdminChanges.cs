@@ -36,7 +36,8 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
             TenantId = tenantId,
             Action = action,
             Target = target,
-            Summary = summary,
+            // The column holds 2000 characters; a summary quoting a long URL is cut rather than failing the change.
+            Summary = summary.Length <= 2000 ? summary : summary[..1999] + "…",
         };
     }
 

@@ -33,4 +33,7 @@ internal sealed class ApiKey
     public DateTimeOffset? RotatedAt { get; set; }
 
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>Incremented by every change of the key: two concurrent changes (a revoke and a rotate) cannot both commit.</summary>
+    public int Version { get; set; }
 }

@@ -69,6 +69,7 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options) : DbCont
             e.Property(k => k.SecretHash).HasMaxLength(32);
             e.Property(k => k.PreviousSecretHash).HasMaxLength(32);
             e.Property(k => k.CreatedBy).HasMaxLength(200);
+            e.Property(k => k.Version).IsConcurrencyToken();
             e.HasOne<Tenant>().WithMany().HasForeignKey(k => k.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 

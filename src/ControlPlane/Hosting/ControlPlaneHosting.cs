@@ -14,7 +14,6 @@ using InferenceGateway.ControlPlane.Infrastructure.Auth;
 using InferenceGateway.ControlPlane.Messaging;
 using InferenceGateway.Security.Networking;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +29,7 @@ public static class ControlPlaneHosting
     public const string NodeScheme = "NodeToken";
     public const string PlatformAdminPolicy = "PlatformAdmin";
     public const string DataPlaneNodePolicy = "DataPlaneNode";
+    public const string DataProtectionSection = "ControlPlane:DataProtection";
 
     /// <summary>Registers everything the control plane needs except the bus transport.</summary>
     public static IHostApplicationBuilder AddControlPlane(this IHostApplicationBuilder builder)
@@ -45,21 +45,15 @@ public static class ControlPlaneHosting
         services.AddSingleton<IValidateOptions<AdminOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<NodeAuthOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<EndpointPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
-        services.AddSingleton<IValidateOptions<MasterKeyOptions>>(new DataProtectionOptionsValidator(builder.Environment.IsDevelopment()));
+        services.AddSingleton<IValidateOptions<MasterKeyOptions>>(new MasterKeyValidator(DataProtectionSection, builder.Environment.IsDevelopment()));
 
         builder.AddControlPlaneDatabase();
         services.AddHostedService<DatabaseMigrator>();
-        services.AddOptions<MasterKeyOptions>().BindConfiguration(MasterKeyOptions.Section).ValidateOnStart();
         services.AddDataProtection()
             .SetApplicationName("InferenceGateway.ControlPlane")
             .PersistKeysToDbContext<ControlPlaneDbContext>();
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<MasterKeyOptions>>((keys, master) =>
-        {
-            if (MasterKeyOptions.IsValid(master.Value.MasterKey))
-            {
-                keys.XmlEncryptor = new MasterKeyXmlEncryptor(master.Value.MasterKeyBytes());
-            }
-        });
+        services.ProtectKeyRingWithMasterKey(DataProtectionSection);
+        services.AddOptions<MasterKeyOptions>().ValidateOnStart();
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -100,11 +100,3 @@ internal sealed class ControlPlaneOptionsValidator :
             : ValidateOptionsResult.Success;
 }
 
-/// <summary>The master key is required outside Development: without it the key ring sits in clear text next to the data it protects.</summary>
-internal sealed class DataProtectionOptionsValidator(bool development) : IValidateOptions<Infrastructure.MasterKeyOptions>
-{
-    public ValidateOptionsResult Validate(string? name, Infrastructure.MasterKeyOptions options) =>
-        options.MasterKey is null && development ? ValidateOptionsResult.Success
-        : Infrastructure.MasterKeyOptions.IsValid(options.MasterKey) ? ValidateOptionsResult.Success
-        : ValidateOptionsResult.Fail($"{Infrastructure.MasterKeyOptions.Section}:MasterKey is required: base64 of 32 random bytes (for example `openssl rand -base64 32`), the same on every control-plane replica.");
-}

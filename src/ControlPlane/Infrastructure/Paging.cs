@@ -9,12 +9,13 @@ internal static class Paging
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
+    public const int MaxPage = 1_000_000;
 
     public static void Validate(int? page, int? pageSize, ValidationErrors errors)
     {
-        if (page is < 1)
+        if (page is < 1 or > MaxPage)
         {
-            errors.Add("page", "The page number starts at 1.");
+            errors.Add("page", $"The page number is from 1 to {MaxPage}.");
         }
 
         if (pageSize is < 1 or > MaxPageSize)

@@ -26,6 +26,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         {
             BadHttpRequestException { InnerException: JsonException json } => (400, "Bad request", DescribeJson(json)),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", DescribeBadRequest(bad)),
+            DbUpdateConcurrencyException => (409, "Conflict", "The object was changed by another request at the same time; read it again and retry."),
             DbUpdateException db when IsUniqueViolation(db) => (409, "Conflict", "An object with the same unique value already exists."),
             _ => (500, "Internal server error", "An unexpected error occurred. Quote the trace id when you report it."),
         };

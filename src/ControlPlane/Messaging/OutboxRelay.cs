@@ -70,8 +70,15 @@ internal sealed partial class OutboxRelay(
             var type = OutboxMessageFactory.ResolveType(row.MessageType);
             if (type is null)
             {
-                // A row this version cannot read (written by a newer one): leave it for that version.
+                // A row this version cannot read (written by a newer one): keep what was published so far and
+                // leave the rest for that version.
                 LogUnknownType(logger, row.Id, row.MessageType);
+                await db.SaveChangesAsync(stoppingToken);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(stoppingToken);
+                }
+
                 return false;
             }
 

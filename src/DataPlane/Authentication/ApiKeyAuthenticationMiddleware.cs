@@ -18,10 +18,10 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, TimeP
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Gateway();
-        if (QueryCarriesKey(request.RawQuery))
+        if (QueryCarriesKey(request.RawQuery) || PathCarriesKey(request.RawRest))
         {
             return GatewayProblem.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad request",
-                "API keys are not accepted in the query string; send the key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.");
+                "API keys are not accepted in the URL (the query string or the path); send the key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'.");
         }
 
         var presented = PresentedKey(context.Request.Headers);
@@ -37,7 +37,7 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, TimeP
             return GatewayProblem.UnauthorizedAsync(context);
         }
 
-        if (state.Blocks.IsKeyBlocked(key.KeyId, now))
+        if (state.Blocks.IsKeyBlocked(key.KeyId, now) || state.Blocks.IsTenantBlocked(tenant.Id, now))
         {
             return BlocklistMiddleware.Blocked(context);
         }
@@ -79,6 +79,10 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, TimeP
 
         return headers.TryGetValue("X-API-Key", out StringValues apiKey) && apiKey.Count == 1 ? apiKey[0].AsSpan().Trim() : default;
     }
+
+    /// <summary>A key pasted into the path would be forwarded upstream with it.</summary>
+    internal static bool PathCarriesKey(string rawRest) =>
+        rawRest.Contains("igw_", StringComparison.OrdinalIgnoreCase) || rawRest.Contains("igw%5f", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A query parameter that names a key, or any value that is one of our keys.</summary>
     internal static bool QueryCarriesKey(string rawQuery)

@@ -3,8 +3,9 @@ using InferenceGateway.DataPlane.Pipeline;
 namespace InferenceGateway.DataPlane.Blocking;
 
 /// <summary>
-/// Temporary blocks on client networks and tenants, checked before any key lookup so a blocked source costs
-/// as little as possible. Blocks on a key are checked right after authentication.
+/// Temporary blocks on client networks, checked before any key lookup so a blocked source costs as little as
+/// possible. Blocks on a key or a tenant are checked right after authentication: answering them earlier would
+/// tell an unauthenticated caller that the tenant exists.
 /// </summary>
 internal sealed class BlocklistMiddleware(RequestDelegate next, TimeProvider time)
 {
@@ -15,7 +16,7 @@ internal sealed class BlocklistMiddleware(RequestDelegate next, TimeProvider tim
         if (!blocks.IsEmpty)
         {
             var now = time.GetUtcNow();
-            if (blocks.IsNetworkBlocked(context.Connection.RemoteIpAddress, now) || (request.Tenant is { } tenant && blocks.IsTenantBlocked(tenant.Id, now)))
+            if (blocks.IsNetworkBlocked(context.Connection.RemoteIpAddress, now))
             {
                 return Blocked(context);
             }

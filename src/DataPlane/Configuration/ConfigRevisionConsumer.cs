@@ -19,7 +19,7 @@ internal sealed class ConfigRevisionConsumer(NodeConfig config, ConfigSynchroniz
 
         if (message.Kind == ConfigChangeKind.Delta)
         {
-            var outcome = config.ApplyDelta(message.Revision - 1, message.Revision, message.Changes, "bus");
+            var outcome = config.ApplyDelta(message.Revision - 1, message.Revision, message.Changes, NodeConfig.BusOrigin);
             if (outcome is ApplyOutcome.Gap or ApplyOutcome.Rejected)
             {
                 synchronizer.RequestPull();

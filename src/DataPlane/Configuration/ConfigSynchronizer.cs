@@ -16,6 +16,7 @@ internal sealed partial class ConfigSynchronizer(
     : BackgroundService
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+    private static readonly TimeSpan PullTimeout = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim _pullRequested = new(0, 1);
     private int _failures;
 
@@ -51,11 +52,14 @@ internal sealed partial class ConfigSynchronizer(
 
                 _failures = 0;
             }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is HttpRequestException or SnapshotPullException or TaskCanceledException or JsonException)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                if (ex is JsonException)
+                // Whatever went wrong, the node keeps serving what it has and tries again.
+                if (ex is not (HttpRequestException or SnapshotPullException or OperationCanceledException))
                 {
-                    config.RecordFailure("the control plane sent a configuration this node cannot read");
+                    config.RecordFailure(ex is JsonException
+                        ? "the control plane sent a configuration this node cannot read"
+                        : $"the configuration could not be applied ({ex.GetType().Name})");
                 }
 
                 if (_failures++ == 0)
@@ -71,8 +75,12 @@ internal sealed partial class ConfigSynchronizer(
         }
     }
 
-    private async Task SyncOnceAsync(CancellationToken cancellationToken)
+    private async Task SyncOnceAsync(CancellationToken stoppingToken)
     {
+        // A pull that stalls after its headers (a half-open connection) must not stop synchronisation for good.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(PullTimeout);
+        var cancellationToken = timeout.Token;
         if (config.Current is null)
         {
             config.ApplySnapshot(await client.GetFullAsync(cancellationToken), "control plane");

@@ -24,8 +24,11 @@ internal enum ApplyOutcome
 /// </summary>
 internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> logger)
 {
+    public const string BusOrigin = "bus";
+
     private readonly Lock _applyLock = new();
     private volatile NodeState? _current;
+    private long _deltasFromBus;
 
     public NodeState? Current => _current;
 
@@ -35,6 +38,9 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
     public DateTimeOffset? LastAppliedAt { get; private set; }
 
     public string? LastApplyError { get; private set; }
+
+    /// <summary>Deltas applied straight from bus messages (the fast path), as opposed to pulled.</summary>
+    public long DeltasAppliedFromBus => Interlocked.Read(ref _deltasFromBus);
 
     public DateTimeOffset? LastApplyErrorAt { get; private set; }
 
@@ -73,7 +79,17 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
 
             var errors = new List<string>();
             var next = NodeStateBuilder.Apply(state, revision, changes, time.GetUtcNow(), errors);
-            return next is null ? Reject(revision, errors) : Swap(next, origin);
+            if (next is null)
+            {
+                return Reject(revision, errors);
+            }
+
+            if (origin == BusOrigin)
+            {
+                Interlocked.Increment(ref _deltasFromBus);
+            }
+
+            return Swap(next, origin);
         }
     }
 

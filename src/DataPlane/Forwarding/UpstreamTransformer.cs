@@ -22,7 +22,10 @@ internal sealed class UpstreamTransformer : HttpTransformer
     };
 
     private static readonly string[] DroppedResponseHeaders =
-        ["Server", "X-Powered-By", "Set-Cookie", "X-AspNet-Version", "X-AspNetMvc-Version", "X-Runtime", "X-Backend-Server", "Via", "X-Upstream"];
+    [
+        "Server", "X-Powered-By", "Set-Cookie", "X-AspNet-Version", "X-AspNetMvc-Version", "X-Runtime", "X-Backend-Server", "Via", "X-Upstream",
+        "Content-Location", "Alt-Svc",
+    ];
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -56,6 +59,13 @@ internal sealed class UpstreamTransformer : HttpTransformer
         if ((int)proxyResponse.StatusCode >= 500)
         {
             await GatewayProblem.WriteAsync(httpContext, StatusCodes.Status502BadGateway, "Bad gateway", "The model endpoint returned an error.");
+            return false;
+        }
+
+        if ((int)proxyResponse.StatusCode is >= 300 and < 400 && proxyResponse.StatusCode != System.Net.HttpStatusCode.NotModified)
+        {
+            // Redirects are not followed, and their Location would name the upstream's host.
+            await GatewayProblem.WriteAsync(httpContext, StatusCodes.Status502BadGateway, "Bad gateway", "The model endpoint answered with a redirect, which the gateway does not follow.");
             return false;
         }
 

@@ -57,7 +57,9 @@ public static class DataPlaneHosting
 
         // These categories would log request URLs (which may carry a key the node refuses) or upstream hosts.
         // The node logs its own events with ids instead.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // None, not just Warning: while this category is enabled at all, every request opens a log scope holding
+        // its path, which may carry a key the node is about to refuse.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.BadRequests", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.None);

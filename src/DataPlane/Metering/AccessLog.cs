@@ -39,6 +39,8 @@ internal sealed partial class AccessLog
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    public void CountDropped() => Interlocked.Increment(ref _dropped);
+
     public void Write(HttpContext context, GatewayRequest request)
     {
         var debug = _logger.IsEnabled(LogLevel.Debug);

@@ -18,6 +18,30 @@ internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<
             return;
         }
 
+        // A full or failing disk must not take the node down: entries are dropped (and counted) until it recovers.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await WriteAsync(entries, stoppingToken);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogWriteFailed(logger, ex.GetType().Name);
+                var until = DateTime.UtcNow.AddSeconds(5);
+                while (DateTime.UtcNow < until && entries.TryRead(out _))
+                {
+                    accessLog.CountDropped();
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(5), stoppingToken);
+            }
+        }
+    }
+
+    private async Task WriteAsync(System.Threading.Channels.ChannelReader<AccessLogEntry> entries, CancellationToken stoppingToken)
+    {
         var path = options.Value.AccessLog.Path!;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await using var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 64 * 1024, useAsync: true);
@@ -100,6 +124,9 @@ internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<
         json.WriteNumber("revision"u8, entry.Revision);
         json.WriteEndObject();
     }
+
+    [LoggerMessage(EventId = 141, Level = LogLevel.Error, Message = "Cannot write the access log ({Error}); dropping entries and retrying")]
+    private static partial void LogWriteFailed(ILogger logger, string error);
 
     [LoggerMessage(EventId = 140, Level = LogLevel.Warning, Message = "The access log fell behind; {Dropped} entries were dropped so far")]
     private static partial void LogDropped(ILogger logger, long dropped);

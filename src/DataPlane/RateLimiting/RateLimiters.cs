@@ -31,14 +31,14 @@ internal sealed class RateLimiters
         }
     }
 
-    /// <summary>Drops buckets that have been full (unused) for a while.</summary>
-    public void Sweep()
+    /// <summary>Drops buckets that have been full and unused for <paramref name="idleLimit"/> (default 10 minutes).</summary>
+    public void Sweep(TimeSpan? idleLimit = null)
     {
         foreach (var map in new[] { _keys, _tenants })
         {
             foreach (var (id, limiter) in map)
             {
-                if (limiter.IdleDuration is { } idle && idle > IdleLimit)
+                if (limiter.IdleDuration is { } idle && idle > (idleLimit ?? IdleLimit))
                 {
                     map.TryRemove(id, out _);
                 }

@@ -15,6 +15,7 @@ internal sealed class TokenBucketLimiter : RateLimiter
     private double _tokens;
     private long _lastRefill;
     private double _tokensPerTick;
+    private long _created;
 
     public TokenBucketLimiter(double perSecond, int burst)
     {
@@ -22,7 +23,7 @@ internal sealed class TokenBucketLimiter : RateLimiter
         Burst = burst;
         _tokensPerTick = perSecond / Stopwatch.Frequency;
         _tokens = burst;
-        _lastRefill = Stopwatch.GetTimestamp();
+        _lastRefill = _created = Stopwatch.GetTimestamp();
     }
 
     /// <summary>When a permit was last asked for (a <see cref="Stopwatch"/> timestamp; 0 before the first request).</summary>
@@ -32,6 +33,7 @@ internal sealed class TokenBucketLimiter : RateLimiter
 
     public int Burst { get; private set; }
 
+    /// <summary>How long since the bucket was last asked for a permit, once it has refilled completely; null while it has not.</summary>
     public override TimeSpan? IdleDuration
     {
         get
@@ -39,7 +41,7 @@ internal sealed class TokenBucketLimiter : RateLimiter
             lock (_lock)
             {
                 Refill(Stopwatch.GetTimestamp());
-                return _tokens >= Burst ? Stopwatch.GetElapsedTime(_lastRefill) : null;
+                return _tokens >= Burst ? Stopwatch.GetElapsedTime(LastUsed == 0 ? _created : LastUsed) : null;
             }
         }
     }
@@ -79,7 +81,7 @@ internal sealed class TokenBucketLimiter : RateLimiter
                 return Granted;
             }
 
-            var wait = TimeSpan.FromSeconds((permitCount - _tokens) / PerSecond);
+            var wait = TimeSpan.FromSeconds(Math.Min((permitCount - _tokens) / PerSecond, 86_400));
             return new Lease(false, wait);
         }
     }

@@ -14,11 +14,19 @@ namespace InferenceGateway.DataPlane.Rules;
 /// </summary>
 internal sealed class RequestBodyMiddleware(RequestDelegate next)
 {
+    private const int InitialBuffer = 64 * 1024;
     private static readonly byte[] KeyPrefix = Encoding.ASCII.GetBytes(ApiKeyText.Prefix);
 
     public async Task InvokeAsync(HttpContext context)
     {
         var httpRequest = context.Request;
+        if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true })
+        {
+            // A tunnel would carry bytes past every rule here; refused until the gateway inspects such sessions.
+            await GatewayProblem.WriteAsync(context, StatusCodes.Status501NotImplemented, "Not implemented", "The gateway does not forward protocol upgrades (WebSocket).");
+            return;
+        }
+
         var max = context.Gateway().Tenant!.Plan.MaxRequestBodyBytes;
         if (httpRequest.ContentLength is { } declared && declared > max)
         {
@@ -26,8 +34,8 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
             return;
         }
 
-        var chunked = httpRequest.Headers.TransferEncoding.Count > 0;
-        if (httpRequest.ContentLength is null or 0 && !chunked)
+        // HTTP/2 and HTTP/3 bodies carry no Content-Length or Transfer-Encoding: ask the server whether there is one.
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || httpRequest.ContentLength == 0)
         {
             await next(context);
             return;
@@ -39,7 +47,8 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
             limit.MaxRequestBodySize = null;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(httpRequest.ContentLength ?? 16 * 1024, max + 1));
+        // Start small whatever length is declared, and grow as bytes arrive: a declared length costs nothing until sent.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min(httpRequest.ContentLength ?? InitialBuffer, InitialBuffer), max + 1));
         try
         {
             var length = 0;
@@ -54,7 +63,7 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
 
                     var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max + 1));
                     buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
                     buffer = larger;
                 }
 
@@ -91,7 +100,8 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Prompts are tenant data: do not leave them in pooled memory.
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
         }
     }
 

@@ -100,6 +100,12 @@ public static class EndpointUrl
         var path = pathAndMore.TrimEnd('/');
         var portText = port is null ? string.Empty : $":{port}";
         var canonical = $"{scheme}://{host.UrlText}{portText}{path}";
+        if (canonical.Length > 2048)
+        {
+            errors.Add("The URL is longer than 2048 characters in canonical form.");
+            return false;
+        }
+
         if (!Uri.TryCreate(canonical, UriKind.Absolute, out url) || !Uri.IsWellFormedUriString(canonical, UriKind.Absolute))
         {
             errors.Add("The URL is not well formed.");

@@ -193,6 +193,30 @@ public sealed class ApiKeysApiTests(ControlPlaneApp app) : IClassFixture<Control
         Assert.NotNull(await VerifyAsync((string)keyOfB["key"]!));
     }
 
+    [Fact]
+    public async Task ConcurrentChangesOfOneKey_OnlyOneCommits()
+    {
+        var (tenantId, _) = await _admin.CreateTenantAsync();
+        var created = await _admin.PostOkAsync($"/api/v1/tenants/{tenantId}/api-keys", new { name = "raced" });
+        var keyId = Guid.Parse(created["apiKey"]!.AsObject().Id());
+
+        // Two requests that read the key before either writes (a revoke and a rotate racing).
+        await using var first = app.Services.CreateAsyncScope();
+        await using var second = app.Services.CreateAsyncScope();
+        var a = await first.ServiceProvider.GetRequiredService<ControlPlane.Data.ControlPlaneDbContext>().ApiKeys.SingleAsync(k => k.Id == keyId);
+        var b = await second.ServiceProvider.GetRequiredService<ControlPlane.Data.ControlPlaneDbContext>().ApiKeys.SingleAsync(k => k.Id == keyId);
+        a.RevokedAt = DateTimeOffset.UtcNow;
+        a.Version++;
+        b.SecretHash = ApiKeyText.Hash(ApiKeyText.Create(b.PublicId));
+        b.Version++;
+        await first.ServiceProvider.GetRequiredService<ControlPlane.Data.ControlPlaneDbContext>().SaveChangesAsync();
+
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => second.ServiceProvider.GetRequiredService<ControlPlane.Data.ControlPlaneDbContext>().SaveChangesAsync());
+        var stored = await app.WithDbAsync(db => db.ApiKeys.AsNoTracking().SingleAsync(k => k.Id == keyId));
+        Assert.NotNull(stored.RevokedAt);
+        Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes((string)created["key"]!)), stored.SecretHash);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("igw_")]

@@ -49,6 +49,21 @@ public sealed class ModelEndpointsApiTests(ControlPlaneApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task Create_LongestAllowedUrl_IsAcceptedAndAudited()
+    {
+        var (tenantId, _) = await _admin.CreateTenantAsync();
+        var url = "https://api.example.com/" + new string('a', 2048 - "https://api.example.com/".Length);
+
+        var created = await _admin.PostOkAsync($"/api/v1/tenants/{tenantId}/endpoints", new { model = "long", baseUrl = url });
+
+        Assert.Equal(url, (string)created["baseUrl"]!);
+        var audit = await _admin.GetJsonAsync($"/api/v1/tenants/{tenantId}/audit?action=endpoint.created");
+        Assert.True(((string)audit["items"]![0]!["summary"]!).Length <= 2000);
+        var tooLong = await _admin.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/endpoints", new { model = "longer", baseUrl = url + "a" });
+        await tooLong.ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Create_Ipv6PublicHost_IsAccepted()
     {
         var (tenantId, _) = await _admin.CreateTenantAsync();

@@ -69,7 +69,7 @@ public sealed class PlansApiTests(ControlPlaneApp app) : IClassFixture<ControlPl
         var response = await _admin.PostAsJsonAsync("/api/v1/plans", new
         {
             name = "",
-            limits = new { requestsPerSecondPerKey = 0, burstPerKey = 0, requestsPerSecondPerTenant = -1, burstPerTenant = 2_000_000, monthlyRequestQuota = -5, maxRequestBodyBytes = 0, allowedModels = new[] { "Bad Model", "ok", "ok" } },
+            limits = new { requestsPerSecondPerKey = 0.0000001, burstPerKey = 0, requestsPerSecondPerTenant = -1, burstPerTenant = 2_000_000, monthlyRequestQuota = -5, maxRequestBodyBytes = 0, allowedModels = new[] { "Bad Model", "ok", "ok" } },
             prices = new { currency = "usd", monthlyBaseFee = -1, pricePer1KRequests = 0.0000001m, includedRequests = -1 },
         });
 

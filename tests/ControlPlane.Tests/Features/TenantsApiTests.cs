@@ -150,6 +150,7 @@ public sealed class TenantsApiTests(ControlPlaneApp app) : IClassFixture<Control
         Assert.Single(page["items"]!.AsArray());
         Assert.True((int)page["totalCount"]! >= 2);
 
+        Assert.NotEmpty((await (await _admin.GetAsync("/api/v1/tenants?page=50000000")).ProblemAsync(HttpStatusCode.BadRequest)).Errors("page"));
         var bad = await _admin.GetAsync("/api/v1/tenants?status=deleted&pageSize=0");
         var problem = await bad.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.NotEmpty(problem.Errors("status"));

@@ -23,10 +23,10 @@ public sealed class TokenBucketLimiterTests
     }
 
     [Fact]
-    public void Reconfigure_SmallerBurst_DoesNotRefillSpentTokens()
+    public void Reconfigure_SmallerBurst_CapsTheTokensLeft()
     {
         using var limiter = new TokenBucketLimiter(perSecond: 0.001, burst: 10);
-        for (var i = 0; i < 8; i++)
+        for (var i = 0; i < 2; i++)
         {
             using var lease = limiter.AttemptAcquire();
         }
@@ -34,14 +34,37 @@ public sealed class TokenBucketLimiterTests
         limiter.Reconfigure(0.001, 5);
 
         Assert.Equal(5, limiter.Burst);
-        using (var ok = limiter.AttemptAcquire())
+        for (var i = 0; i < 5; i++)
         {
-            Assert.True(ok.IsAcquired);
+            using var ok = limiter.AttemptAcquire();
+            Assert.True(ok.IsAcquired, $"permit {i + 1} of the new burst");
         }
 
         using var refused = limiter.AttemptAcquire();
-        Assert.True(refused.IsAcquired || limiter.GetStatistics().CurrentAvailablePermits == 0);
-        Assert.Equal(0, limiter.GetStatistics().CurrentAvailablePermits);
+        Assert.False(refused.IsAcquired);
+    }
+
+    [Fact]
+    public void Sweep_DropsBucketsThatRefilledAndStayedUnused_KeepsTheOthers()
+    {
+        var limiters = new RateLimiters();
+        var idle = Guid.NewGuid();
+        var busy = Guid.NewGuid();
+        using (limiters.ForKey(idle, 1_000_000, 1).AttemptAcquire())
+        using (limiters.ForKey(busy, 0.001, 1).AttemptAcquire())
+        {
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.ElapsedTicks < 100)
+        {
+            Thread.SpinWait(10);
+        }
+
+        limiters.Sweep(TimeSpan.Zero);
+
+        Assert.Equal(1, limiters.Count);
+        Assert.Equal([busy], limiters.KeysUsedSince(0).Select(k => k.KeyId));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed partial class ComposeFileTests
         ["ControlPlane__Admin"] = typeof(AdminOptions),
         ["ControlPlane__Nodes"] = typeof(NodeAuthOptions),
         ["ControlPlane__Endpoints"] = typeof(EndpointPolicyOptions),
-        ["ControlPlane__DataProtection"] = typeof(ControlPlane.Infrastructure.MasterKeyOptions),
+        ["ControlPlane__DataProtection"] = typeof(MasterKeyOptions),
         ["DataPlane"] = typeof(DataPlaneOptions),
         ["Portal"] = typeof(PortalOptions),
         ["Bus"] = typeof(BusOptions),

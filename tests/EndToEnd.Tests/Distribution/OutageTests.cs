@@ -97,6 +97,11 @@ public sealed class OutageTests(GatewayCluster cluster) : IClassFixture<GatewayC
             cluster.Rabbit.Start();
             await cluster.SyncAsync();
             Assert.Equal(HttpStatusCode.OK, await CallAsync(1, tenant, (string)created["key"]!));
+            await GatewayCluster.WaitUntilAsync(async () =>
+            {
+                await using var scope = cluster.ControlPlane!.Services.CreateAsyncScope();
+                return !await scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>().OutboxMessages.AnyAsync(m => m.SentAt == null);
+            }, "the held message to be published");
         }
         finally
         {

@@ -46,6 +46,7 @@ public sealed class RevocationTests(GatewayCluster cluster, ITestOutputHelper ou
         var tenant = await cluster.CreateTenantAsync(_upstream);
         var admin = cluster.Admin();
         var clients = new[] { cluster.Client(0), cluster.Client(1) };
+        var fromBus = cluster.Nodes.Select(n => GatewayCluster.ConfigOf(n).DeltasAppliedFromBus).ToList();
         var samples = new List<double>();
 
         // One revocation first, not counted: it pays for JIT compilation of the revocation path on every host.
@@ -92,6 +93,12 @@ public sealed class RevocationTests(GatewayCluster cluster, ITestOutputHelper ou
         }
 
         Assert.Equal(100, samples.Count);
+
+        // The revocations travelled the fast path (deltas on the bus), not the nodes' periodic pulls.
+        foreach (var (node, index) in cluster.Nodes.Select((n, i) => (n, i)))
+        {
+            Assert.True(GatewayCluster.ConfigOf(node).DeltasAppliedFromBus - fromBus[index] >= 100, $"node {index} applied few deltas from the bus");
+        }
     }
 
     private static async Task<HttpStatusCode> SendAsync(HttpClient client, TenantSetup tenant, string key)

@@ -58,6 +58,10 @@ public sealed class BlockTests(SingleNodeCluster cluster) : IAsyncLifetime
         Assert.Equal(403, refused.Status);
         Assert.Contains("temporarily blocked", refused.Body);
         Assert.Equal(200, await CallAsync(bystander));
+
+        // Without a valid key of the tenant, a blocked tenant looks like any other: the uniform 401.
+        Assert.Equal(401, (await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/models"), null)).Status);
+        Assert.Equal(401, await CallAsync(tenant, bystander.Key));
         await LiftAsync(tenantBlock);
 
         var networkBlock = await BlockAsync("network", "127.0.0.1");

@@ -31,6 +31,25 @@ public sealed partial class KeyAuthenticationTests(SingleNodeCluster cluster) : 
     }
 
     [Fact]
+    public async Task RotatedKey_BothSecretsWorkDuringTheGrace_ThenTheNodeRefusesTheOldOneOnItsOwn()
+    {
+        var tenant = await cluster.CreateTenantAsync(_upstream);
+        var rotated = await GatewayCluster.PostAsync(cluster.Admin(), $"/api/v1/tenants/{tenant.TenantId}/api-keys/{tenant.KeyId}/rotate", new { gracePeriodSeconds = 3 });
+        await cluster.SyncAsync();
+        var revision = GatewayCluster.ConfigOf(cluster.Node(0)).Revision;
+        var newKey = (string)rotated["key"]!;
+
+        Assert.Equal(200, (await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/models"), tenant.Key)).Status);
+        Assert.Equal(200, (await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/models"), newKey)).Status);
+
+        // No new revision is needed: the node ends the grace itself.
+        await GatewayCluster.WaitUntilAsync(
+            async () => (await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/models"), tenant.Key)).Status == 401, "the grace to end", 15_000);
+        Assert.Equal(revision, GatewayCluster.ConfigOf(cluster.Node(0)).Revision);
+        Assert.Equal(200, (await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/models"), newKey)).Status);
+    }
+
+    [Fact]
     public async Task UsedKey_GetsItsLastUsedTimeFromTheNodesHeartbeats_AnUnusedKeyDoesNot()
     {
         var tenant = await cluster.CreateTenantAsync(_upstream);

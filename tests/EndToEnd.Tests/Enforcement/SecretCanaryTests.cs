@@ -24,6 +24,7 @@ public sealed class SecretCanaryTests(SingleNodeCluster cluster) : IAsyncLifetim
         var inHeader = await RawHttp.GetAsync(node, tenant.Path("/models"), canary, $"X-Custom-Key: {canary}", $"X-Debug: copy of {canary}");
         var inQuery = await RawHttp.GetAsync(node, tenant.Path($"/models?api_key={canary}"), canary);
         var inQueryAnyName = await RawHttp.GetAsync(node, tenant.Path($"/models?q={canary}"), canary);
+        var inPath = await RawHttp.GetAsync(node, tenant.Path($"/{canary}/models"), canary);
         var inBody = await RawHttp.SendAsync(node, $"POST {tenant.Path("/chat/completions")} HTTP/1.1\r\nAuthorization: Bearer {canary}\r\nContent-Type: application/json",
             $"{{\"messages\":[{{\"role\":\"user\",\"content\":\"my key is {canary}\"}}]}}");
         var inBodyChunked = await cluster.Client(0, canary).PostAsync(tenant.Path("/chat/completions"),
@@ -33,6 +34,7 @@ public sealed class SecretCanaryTests(SingleNodeCluster cluster) : IAsyncLifetim
         Assert.Equal(200, inHeader.Status);
         Assert.Equal(400, inQuery.Status);
         Assert.Equal(400, inQueryAnyName.Status);
+        Assert.Equal(400, inPath.Status);
         Assert.Equal(400, inBody.Status);
         Assert.Equal(400, (int)inBodyChunked.StatusCode);
         Assert.Equal(401, wrongTenantWithCanary.Status);

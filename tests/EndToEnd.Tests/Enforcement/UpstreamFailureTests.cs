@@ -143,12 +143,45 @@ public sealed class UpstreamFailureTests(SingleNodeCluster cluster) : IAsyncLife
         using var canary = new ConnectionCanary("127.0.0.3");
         var name = $"mixed-{Guid.NewGuid():N}.example.com";
         cluster.ControlPlaneDns.Set(name, "93.184.215.14");
-        cluster.NodeDns.Set(name, "127.0.0.1", "169.254.169.254");
+        // The first address is allow-listed and the second is not: the connection is refused, not made to the first.
+        cluster.NodeDns.Set(name, "127.0.0.1", "127.0.0.3");
         var tenant = await TenantWithEndpointAsync($"http://{name}:{canary.Port}/v1");
 
         var response = await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/models"), tenant.Key);
 
         AssertClean(response, 502);
         Assert.Equal(0, canary.Connections);
+    }
+
+    [Fact]
+    public async Task UpstreamRedirect_IsNotFollowedAndItsLocationNotShown()
+    {
+        await using var redirecting = await RecordingUpstream.StartAsync("redirecting");
+        redirecting.Respond = context =>
+        {
+            context.Response.StatusCode = 307;
+            context.Response.Headers.Location = "http://10.77.0.10:8080/internal/admin";
+            return Task.CompletedTask;
+        };
+        var tenant = await TenantWithEndpointAsync(redirecting.BaseAddress.ToString());
+
+        var response = await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/models"), tenant.Key);
+
+        AssertClean(response, 502, "10.77.0.10", "internal/admin");
+        Assert.Null(response.Header("Location"));
+        Assert.Single(redirecting.Requests);
+    }
+
+    [Fact]
+    public async Task ProtocolUpgrade_IsRefusedWith501AndNotTunnelled()
+    {
+        var tenant = await cluster.CreateTenantAsync(_upstream);
+        var before = _upstream.Requests.Count;
+
+        var response = await RawHttp.GetAsync(cluster.NodeAddress(0), tenant.Path("/realtime"), tenant.Key,
+            "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+
+        AssertClean(response, 501);
+        Assert.Equal(before, _upstream.Requests.Count);
     }
 }

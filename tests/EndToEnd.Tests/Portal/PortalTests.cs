@@ -117,6 +117,7 @@ public sealed partial class PortalTests(SingleNodeCluster cluster) : IAsyncLifet
         {
             builder.UseEnvironment("Testing");
             builder.UseSetting("Portal:ControlPlaneUrl", $"http://127.0.0.1:{controlPlanePort}");
+            builder.UseSetting("Portal:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         }
     }
 }

@@ -51,16 +51,20 @@ internal static class ApiKeyStatus
 
 internal static class ApiKeySnapshots
 {
-    /// <summary>What nodes get for a live key: hashes and limits, never a secret.</summary>
-    public static ApiKeySnapshot From(ApiKey k) => new()
+    /// <summary>What nodes get for a live key: hashes and limits, never a secret; a previous secret only during its grace.</summary>
+    public static ApiKeySnapshot From(ApiKey k, DateTimeOffset now)
     {
-        KeyId = k.Id,
-        PublicId = k.PublicId,
-        TenantId = k.TenantId,
-        Hash = Convert.ToHexStringLower(k.SecretHash),
-        PreviousHash = k.PreviousSecretHash is null ? null : Convert.ToHexStringLower(k.PreviousSecretHash),
-        PreviousHashExpiresAt = k.PreviousSecretHash is null ? null : k.PreviousSecretExpiresAt,
-        AllowedModels = k.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
-        ExpiresAt = k.ExpiresAt,
-    };
+        var inGrace = k.PreviousSecretHash is not null && k.PreviousSecretExpiresAt is { } until && until > now;
+        return new()
+        {
+            KeyId = k.Id,
+            PublicId = k.PublicId,
+            TenantId = k.TenantId,
+            Hash = Convert.ToHexStringLower(k.SecretHash),
+            PreviousHash = inGrace ? Convert.ToHexStringLower(k.PreviousSecretHash!) : null,
+            PreviousHashExpiresAt = inGrace ? k.PreviousSecretExpiresAt : null,
+            AllowedModels = k.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
+            ExpiresAt = k.ExpiresAt,
+        };
+    }
 }

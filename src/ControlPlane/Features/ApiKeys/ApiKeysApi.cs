@@ -66,7 +66,7 @@ internal static class ApiKeysApi
         };
         db.ApiKeys.Add(key);
         changes.Audit(tenant.Id, "api_key.created", $"api_key/{key.Id}", $"Issued key '{key.Name}' ({ApiKeyText.DisplayPrefix(publicId)}).");
-        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.ApiKeyAdded, Key = ApiKeySnapshots.From(key) }], ct);
+        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.ApiKeyAdded, Key = ApiKeySnapshots.From(key, changes.Now) }], ct);
         return TypedResults.Created(
             $"/api/v1/tenants/{tenant.Id}/api-keys/{key.Id}",
             new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
@@ -111,6 +111,7 @@ internal static class ApiKeysApi
         }
 
         key.RevokedAt = changes.Now;
+        key.Version++;
         key.PreviousSecretHash = null;
         key.PreviousSecretExpiresAt = null;
         changes.Audit(tenantId, "api_key.revoked", $"api_key/{key.Id}", $"Revoked key '{key.Name}' ({ApiKeyText.DisplayPrefix(key.PublicId)}).");
@@ -148,8 +149,9 @@ internal static class ApiKeysApi
         key.PreviousSecretExpiresAt = grace > 0 ? changes.Now.AddSeconds(grace) : null;
         key.SecretHash = ApiKeyText.Hash(secret);
         key.RotatedAt = changes.Now;
+        key.Version++;
         changes.Audit(tenantId, "api_key.rotated", $"api_key/{key.Id}", $"Rotated key '{key.Name}' ({ApiKeyText.DisplayPrefix(key.PublicId)}); the old secret stays valid for {grace} s.");
-        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.ApiKeyAdded, Key = ApiKeySnapshots.From(key) }], ct);
+        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.ApiKeyAdded, Key = ApiKeySnapshots.From(key, changes.Now) }], ct);
         return TypedResults.Ok(new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
     }
 }

@@ -12,17 +12,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.Configuration;
 
-/// <summary>The outcome of compiling: a valid snapshot, or every reason the configuration is not publishable.</summary>
-internal sealed record CompileResult(long Revision, ConfigSnapshot? Snapshot, IReadOnlyList<string> Errors)
-{
-    public bool IsValid => Snapshot is not null;
-}
+/// <summary>The outcome of compiling: the snapshot, and every item left out of it with the reason.</summary>
+internal sealed record CompileResult(long Revision, ConfigSnapshot Snapshot, IReadOnlyList<string> Problems);
 
 /// <summary>
 /// Turns the database into the immutable snapshot data-plane nodes run on. It reads everything in one
 /// database snapshot together with the revision number, sorts every list so identical inputs give identical
-/// output, and validates the whole result: an invalid configuration is reported with all its errors and
-/// never served.
+/// output, and validates every item: what cannot be served safely (an endpoint whose address the allow-list no
+/// longer admits, a credential that no longer decrypts...) is left out and reported, so the snapshot served is
+/// always valid and the rest of the configuration keeps flowing.
 /// </summary>
 internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentials credentials, EndpointUrlValidator urls, TimeProvider time)
 {
@@ -43,49 +41,65 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
         var blocks = await db.Blocks.AsNoTracking().Where(b => b.LiftedAt == null && b.ExpiresAt > now).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        var errors = new List<string>();
-        var planIds = plans.Select(p => p.Id).ToHashSet();
-        var tenantsById = tenants.ToDictionary(t => t.Id);
-
-        foreach (var plan in plans.Where(p => !double.IsFinite(p.RequestsPerSecondPerKey) || p.RequestsPerSecondPerKey <= 0 || p.BurstPerKey < 1
-                     || !double.IsFinite(p.RequestsPerSecondPerTenant) || p.RequestsPerSecondPerTenant <= 0 || p.BurstPerTenant < 1 || p.MaxRequestBodyBytes < 1))
+        // Anything that cannot be served safely is left out and reported, item by item. The rest of the
+        // configuration still flows: one broken endpoint must not hold back a revocation or a block.
+        var problems = new List<string>();
+        var validPlans = new List<Plan>();
+        foreach (var plan in plans)
         {
-            errors.Add($"plan {plan.Id}: a rate, burst or body limit is out of range");
-        }
-
-        foreach (var tenant in tenants.Where(t => !planIds.Contains(t.PlanId)))
-        {
-            errors.Add($"tenant {tenant.Id}: its plan {tenant.PlanId} does not exist");
-        }
-
-        var routes = new List<RouteSnapshot>(endpoints.Count);
-        foreach (var endpoint in endpoints)
-        {
-            if (!tenantsById.TryGetValue(endpoint.TenantId, out var tenant))
+            if (!double.IsFinite(plan.RequestsPerSecondPerKey) || plan.RequestsPerSecondPerKey <= 0 || plan.BurstPerKey < 1
+                || !double.IsFinite(plan.RequestsPerSecondPerTenant) || plan.RequestsPerSecondPerTenant <= 0 || plan.BurstPerTenant < 1
+                || plan.MaxRequestBodyBytes < 1)
             {
-                errors.Add($"endpoint {endpoint.Id}: its tenant does not exist");
-                continue;
+                problems.Add($"plan {plan.Id} left out (with its tenants): a rate, burst or body limit is out of range");
             }
+            else
+            {
+                validPlans.Add(plan);
+            }
+        }
 
-            if (CompileRoute(endpoint, tenant, errors) is { } route)
+        var planIds = validPlans.Select(p => p.Id).ToHashSet();
+        var validTenants = new List<Tenant>();
+        foreach (var tenant in tenants)
+        {
+            if (planIds.Contains(tenant.PlanId))
+            {
+                validTenants.Add(tenant);
+            }
+            else
+            {
+                problems.Add($"tenant {tenant.Id} left out: its plan {tenant.PlanId} is missing or left out");
+            }
+        }
+
+        var tenantsById = validTenants.ToDictionary(t => t.Id);
+        var routes = new List<RouteSnapshot>(endpoints.Count);
+        foreach (var endpoint in endpoints.Where(e => tenantsById.ContainsKey(e.TenantId)).OrderBy(e => e.Id))
+        {
+            if (CompileRoute(endpoint, tenantsById[endpoint.TenantId], problems) is { } route)
             {
                 routes.Add(route);
             }
         }
 
-        foreach (var duplicate in routes.GroupBy(r => (r.TenantSlug, r.Model)).Where(g => g.Count() > 1))
+        foreach (var duplicate in routes.GroupBy(r => (r.TenantSlug, r.Model)).Where(g => g.Count() > 1).ToList())
         {
-            errors.Add($"tenant '{duplicate.Key.TenantSlug}' has {duplicate.Count()} endpoints for the model '{duplicate.Key.Model}'");
+            problems.Add($"tenant '{duplicate.Key.TenantSlug}' has {duplicate.Count()} endpoints for the model '{duplicate.Key.Model}'; all of them are left out");
+            routes.RemoveAll(r => r.TenantSlug == duplicate.Key.TenantSlug && r.Model == duplicate.Key.Model);
         }
 
-        foreach (var key in keys.Where(k => k.SecretHash.Length != 32 || !tenantsById.ContainsKey(k.TenantId)))
+        var validKeys = new List<ApiKey>();
+        foreach (var key in keys.Where(k => tenantsById.ContainsKey(k.TenantId)))
         {
-            errors.Add($"api key {key.Id}: its hash or its tenant is invalid");
-        }
-
-        if (errors.Count > 0)
-        {
-            return new CompileResult(revision, null, errors);
+            if (key.SecretHash.Length != 32 || key.PreviousSecretHash is { Length: not 32 })
+            {
+                problems.Add($"api key {key.Id} left out: its hash is invalid");
+            }
+            else if (key.ExpiresAt is not { } expires || expires > now)
+            {
+                validKeys.Add(key);
+            }
         }
 
         var content = new ConfigSnapshot
@@ -93,8 +107,8 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
             Revision = 0,
             CompiledAt = default,
             ContentHash = string.Empty,
-            Plans = plans.OrderBy(p => p.Id).Select(ToSnapshot).ToList(),
-            Tenants = tenants.OrderBy(t => t.Id).Select(t => new TenantSnapshot
+            Plans = validPlans.OrderBy(p => p.Id).Select(ToSnapshot).ToList(),
+            Tenants = validTenants.OrderBy(t => t.Id).Select(t => new TenantSnapshot
             {
                 TenantId = t.Id,
                 Slug = t.Slug,
@@ -102,11 +116,11 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
                 PlanId = t.PlanId,
             }).ToList(),
             Routes = routes.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ToList(),
-            Keys = keys.Where(k => k.ExpiresAt is not { } e || e > now).OrderBy(k => k.Id).Select(ApiKeySnapshots.From).ToList(),
+            Keys = validKeys.OrderBy(k => k.Id).Select(k => ApiKeySnapshots.From(k, now)).ToList(),
             Blocks = blocks.OrderBy(b => b.Id).Select(BlocksApi.ToSnapshot).ToList(),
         };
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, ContractJson.Options)));
-        return new CompileResult(revision, content with { Revision = revision, CompiledAt = now, ContentHash = hash }, errors);
+        return new CompileResult(revision, content with { Revision = revision, CompiledAt = now, ContentHash = hash }, problems);
     }
 
     private RouteSnapshot? CompileRoute(ModelEndpoint endpoint, Tenant tenant, List<string> errors)
@@ -114,7 +128,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
         var urlErrors = new List<string>();
         if (!EndpointUrl.TryParse(endpoint.BaseUrl, out var url, out var host, urlErrors))
         {
-            errors.Add($"endpoint {endpoint.Id}: its base URL is not valid");
+            errors.Add($"endpoint {endpoint.Id} left out: its base URL is not valid");
             return null;
         }
 
@@ -122,7 +136,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
         // catches an allow-list that has been narrowed since registration.
         if (host.Address is { } address && urls.Policy.Check(address) is { } reason)
         {
-            errors.Add($"endpoint {endpoint.Id}: its host is {reason}");
+            errors.Add($"endpoint {endpoint.Id} left out: its host is {reason}");
             return null;
         }
 
@@ -135,7 +149,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
             }
             catch (CryptographicException)
             {
-                errors.Add($"endpoint {endpoint.Id}: its upstream credential cannot be decrypted (were the data-protection keys lost?)");
+                errors.Add($"endpoint {endpoint.Id} left out: its upstream credential cannot be decrypted (were the data-protection keys or the master key changed?)");
                 return null;
             }
         }

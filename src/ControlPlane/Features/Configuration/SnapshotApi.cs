@@ -49,13 +49,7 @@ internal static class SnapshotApi
             }
         }
 
-        if (await cache.GetAsync(current, ct) is not { } compiled)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status503ServiceUnavailable,
-                title: "No valid configuration",
-                detail: "The configuration does not compile; operators see why in GET /api/v1/dataplane/config.");
-        }
+        var compiled = await cache.GetAsync(current, ct);
 
         if (since is not null)
         {

@@ -5,63 +5,46 @@ using InferenceGateway.Contracts.Snapshots;
 
 namespace InferenceGateway.ControlPlane.Features.Configuration;
 
-/// <summary>A compiled snapshot with its serialized forms, so a fleet pulling at once costs one compile.</summary>
-internal sealed record CompiledSnapshot(ConfigSnapshot Snapshot, byte[] Json, byte[] Gzip);
+/// <summary>A compiled snapshot with its serialized forms (a fleet pulling at once costs one compile) and what it left out.</summary>
+internal sealed record CompiledSnapshot(ConfigSnapshot Snapshot, byte[] Json, byte[] Gzip, IReadOnlyList<string> Problems);
 
 /// <summary>
-/// Holds the newest valid snapshot this replica compiled and the errors of the newest failed compile.
-/// Compiles are serialized: many nodes asking for the same revision share one.
+/// Holds the newest snapshot this replica compiled, with the items that were left out of it. Compiles are
+/// serialized: many nodes asking for the same revision share one.
 /// </summary>
 internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger<SnapshotCache> logger)
 {
     private readonly SemaphoreSlim _compileLock = new(1, 1);
-    private volatile CompiledSnapshot? _lastValid;
-    private volatile CompileFailure? _lastFailure;
+    private volatile CompiledSnapshot? _latest;
 
-    public CompiledSnapshot? LastValid => _lastValid;
-
-    public CompileFailure? LastFailure => _lastFailure;
-
-    /// <summary>
-    /// The snapshot for <paramref name="revision"/> when it compiles; otherwise the newest valid one (older), or
-    /// null when none ever compiled. Nodes keep serving what they have until the configuration is fixed.
-    /// </summary>
-    public async Task<CompiledSnapshot?> GetAsync(long revision, CancellationToken cancellationToken)
+    /// <summary>The snapshot for <paramref name="revision"/> or a newer one.</summary>
+    public async Task<CompiledSnapshot> GetAsync(long revision, CancellationToken cancellationToken)
     {
-        if (_lastValid is { } cached && cached.Snapshot.Revision >= revision)
+        if (_latest is { } cached && cached.Snapshot.Revision >= revision)
         {
             return cached;
-        }
-
-        if (_lastFailure is { } failed && failed.Revision >= revision)
-        {
-            return _lastValid;
         }
 
         await _compileLock.WaitAsync(cancellationToken);
         try
         {
-            if (_lastValid is { } again && again.Snapshot.Revision >= revision)
+            if (_latest is { } again && again.Snapshot.Revision >= revision)
             {
                 return again;
             }
 
             await using var scope = scopes.CreateAsyncScope();
             var result = await scope.ServiceProvider.GetRequiredService<ConfigCompiler>().CompileAsync(cancellationToken);
-            if (result.Snapshot is { } snapshot)
+            var snapshot = result.Snapshot;
+            var json = JsonSerializer.SerializeToUtf8Bytes(snapshot, ContractJson.Options);
+            _latest = new CompiledSnapshot(snapshot, json, Compress(json), result.Problems);
+            LogCompiled(logger, snapshot.Revision, snapshot.Tenants.Count, snapshot.Routes.Count, snapshot.Keys.Count, snapshot.ContentHash);
+            if (result.Problems.Count > 0)
             {
-                var json = JsonSerializer.SerializeToUtf8Bytes(snapshot, ContractJson.Options);
-                _lastValid = new CompiledSnapshot(snapshot, json, Compress(json));
-                _lastFailure = null;
-                LogCompiled(logger, snapshot.Revision, snapshot.Tenants.Count, snapshot.Routes.Count, snapshot.Keys.Count, snapshot.ContentHash);
-            }
-            else
-            {
-                _lastFailure = new CompileFailure(result.Revision, result.Errors, DateTimeOffset.UtcNow);
-                LogInvalid(logger, result.Revision, result.Errors.Count, string.Join("; ", result.Errors.Take(10)));
+                LogProblems(logger, snapshot.Revision, result.Problems.Count, string.Join("; ", result.Problems.Take(10)));
             }
 
-            return _lastValid;
+            return _latest;
         }
         finally
         {
@@ -83,8 +66,6 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Compiled revision {Revision}: {Tenants} tenants, {Routes} routes, {Keys} keys, content {Hash}")]
     private static partial void LogCompiled(ILogger logger, long revision, int tenants, int routes, int keys, string hash);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Revision {Revision} is invalid and is not served ({Count} errors): {Errors}")]
-    private static partial void LogInvalid(ILogger logger, long revision, int count, string errors);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Revision {Revision} leaves out {Count} items that cannot be served: {Problems}")]
+    private static partial void LogProblems(ILogger logger, long revision, int count, string problems);
 }
-
-internal sealed record CompileFailure(long Revision, IReadOnlyList<string> Errors, DateTimeOffset At);

@@ -19,7 +19,8 @@ internal sealed record NodeResponse(
 
 internal sealed record FleetResponse(long CurrentRevision, IReadOnlyList<NodeResponse> Nodes);
 
-internal sealed record ConfigStatusResponse(long CurrentRevision, long? ServedRevision, string? ServedContentHash, long? InvalidRevision, IReadOnlyList<string> Errors);
+/// <summary>The revision nodes are served, and every item the compiler had to leave out of it and why.</summary>
+internal sealed record ConfigStatusResponse(long CurrentRevision, long ServedRevision, string ServedContentHash, IReadOnlyList<string> Problems);
 
 /// <summary>The operator's view of the fleet: which node runs which revision, how far behind, and why not.</summary>
 internal static class FleetApi
@@ -33,7 +34,7 @@ internal static class FleetApi
         group.MapGet("/nodes", ListNodesAsync).WithName("ListDataPlaneNodes")
             .WithSummary("Every node that has sent a heartbeat: its version, applied revision, lag behind the current revision, last error.");
         group.MapGet("/config", ConfigStatusAsync).WithName("GetConfigStatus")
-            .WithSummary("The current revision, the revision nodes are served, and the errors of a revision that does not compile.");
+            .WithSummary("The current revision, the revision nodes are served, and every item left out of it because it cannot be served safely.");
         return api;
     }
 
@@ -58,7 +59,6 @@ internal static class FleetApi
     {
         var current = await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(ct);
         var served = await cache.GetAsync(current, ct);
-        var failure = cache.LastFailure;
-        return new ConfigStatusResponse(current, served?.Snapshot.Revision, served?.Snapshot.ContentHash, failure?.Revision, failure?.Errors ?? []);
+        return new ConfigStatusResponse(current, served.Snapshot.Revision, served.Snapshot.ContentHash, served.Problems);
     }
 }

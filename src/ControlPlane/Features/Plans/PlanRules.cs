@@ -123,9 +123,9 @@ internal static partial class PlanRules
 
     private static void Rate(double value, string field, ValidationErrors errors)
     {
-        if (!double.IsFinite(value) || value <= 0 || value > 1_000_000)
+        if (!double.IsFinite(value) || value < 0.001 || value > 1_000_000)
         {
-            errors.Add(field, "The rate is a number of requests per second above 0 and at most 1000000.");
+            errors.Add(field, "The rate is a number of requests per second from 0.001 to 1000000.");
         }
     }
 

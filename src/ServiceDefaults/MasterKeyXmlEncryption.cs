@@ -1,18 +1,18 @@
 using System.Security.Cryptography;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace InferenceGateway.ControlPlane.Infrastructure;
+namespace InferenceGateway.ServiceDefaults;
 
-/// <summary>Section <c>ControlPlane:DataProtection</c>.</summary>
-internal sealed class MasterKeyOptions
+/// <summary>The master key of a service's Data Protection key ring (its section is the service's own).</summary>
+public sealed class MasterKeyOptions
 {
-    public const string Section = "ControlPlane:DataProtection";
-
     /// <summary>
-    /// Base64 of 32 random bytes: encrypts the Data Protection key ring (kept in the database), so a copy of the
-    /// database alone does not reveal upstream credentials. Every control-plane replica needs the same value.
+    /// Base64 of 32 random bytes: encrypts the Data Protection key ring where it is stored (a database, a
+    /// volume), so a copy of that storage alone does not reveal what the keys protect. Replicas share the value.
     /// </summary>
     public string? MasterKey { get; set; }
 
@@ -28,6 +28,23 @@ internal sealed class MasterKeyOptions
         {
             return false;
         }
+    }
+}
+
+public static class MasterKeyProtection
+{
+    /// <summary>Binds <see cref="MasterKeyOptions"/> from <paramref name="section"/> and encrypts the key ring with it when it is set.</summary>
+    public static IServiceCollection ProtectKeyRingWithMasterKey(this IServiceCollection services, string section)
+    {
+        services.AddOptions<MasterKeyOptions>().BindConfiguration(section);
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<MasterKeyOptions>>((keys, master) =>
+        {
+            if (MasterKeyOptions.IsValid(master.Value.MasterKey))
+            {
+                keys.XmlEncryptor = new MasterKeyXmlEncryptor(master.Value.MasterKeyBytes());
+            }
+        });
+        return services;
     }
 }
 
@@ -50,7 +67,7 @@ internal sealed class MasterKeyXmlEncryptor(byte[] masterKey) : IXmlEncryptor
 }
 
 /// <summary>Decrypts what <see cref="MasterKeyXmlEncryptor"/> wrote. Data Protection creates it with the service provider.</summary>
-internal sealed class MasterKeyXmlDecryptor(IServiceProvider services) : IXmlDecryptor
+public sealed class MasterKeyXmlDecryptor(IServiceProvider services) : IXmlDecryptor
 {
     public XElement Decrypt(XElement encryptedElement)
     {
@@ -61,4 +78,13 @@ internal sealed class MasterKeyXmlDecryptor(IServiceProvider services) : IXmlDec
         aes.Decrypt(sealedBytes.AsSpan(0, 12), sealedBytes.AsSpan(28), sealedBytes.AsSpan(12, 16), plaintext);
         return XElement.Parse(System.Text.Encoding.UTF8.GetString(plaintext));
     }
+}
+
+/// <summary>Requires a master key (outside Development): without it the key ring sits in clear next to what it protects.</summary>
+public sealed class MasterKeyValidator(string section, bool development) : IValidateOptions<MasterKeyOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MasterKeyOptions options) =>
+        options.MasterKey is null && development ? ValidateOptionsResult.Success
+        : MasterKeyOptions.IsValid(options.MasterKey) ? ValidateOptionsResult.Success
+        : ValidateOptionsResult.Fail($"{section}:MasterKey is required: base64 of 32 random bytes (for example `openssl rand -base64 32`), the same on every replica.");
 }
