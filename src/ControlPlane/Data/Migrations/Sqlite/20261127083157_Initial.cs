@@ -29,6 +29,25 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Blocks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LiftedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Blocks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ConfigRevisions",
                 columns: table => new
                 {
@@ -181,7 +200,8 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     RotatedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -253,6 +273,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 columns: new[] { "TenantId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Blocks_ExpiresAt",
+                table: "Blocks",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ModelEndpoints_TenantId_Model",
                 table: "ModelEndpoints",
                 columns: new[] { "TenantId", "Model" },
@@ -295,6 +320,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AuditEvents");
+
+            migrationBuilder.DropTable(
+                name: "Blocks");
 
             migrationBuilder.DropTable(
                 name: "ConfigRevisions");

@@ -31,6 +31,25 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Blocks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Target = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Value = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ExpiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LiftedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    CreatedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Blocks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ConfigRevisions",
                 columns: table => new
                 {
@@ -183,7 +202,8 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     CreatedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     RotatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -255,6 +275,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 columns: new[] { "TenantId", "At" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Blocks_ExpiresAt",
+                table: "Blocks",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ModelEndpoints_TenantId_Model",
                 table: "ModelEndpoints",
                 columns: new[] { "TenantId", "Model" },
@@ -297,6 +322,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "AuditEvents");
+
+            migrationBuilder.DropTable(
+                name: "Blocks");
 
             migrationBuilder.DropTable(
                 name: "ConfigRevisions");
