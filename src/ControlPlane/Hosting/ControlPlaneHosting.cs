@@ -49,6 +49,8 @@ public static class ControlPlaneHosting
 
         builder.AddControlPlaneDatabase();
         services.AddHostedService<DatabaseMigrator>();
+        services.AddSingleton<KeyRingCheck>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyRingCheck>());
         services.AddDataProtection()
             .SetApplicationName("InferenceGateway.ControlPlane")
             .PersistKeysToDbContext<ControlPlaneDbContext>();
