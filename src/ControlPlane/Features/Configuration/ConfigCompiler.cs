@@ -154,6 +154,13 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
             }
         }
 
+        var ruleProblems = new List<string>();
+        if (!ModelEndpointRules.TryRead(endpoint, out var imageRules, out var hardening, ruleProblems))
+        {
+            errors.Add($"endpoint {endpoint.Id} left out: {string.Join("; ", ruleProblems)}");
+            return null;
+        }
+
         return new RouteSnapshot
         {
             TenantId = tenant.Id,
@@ -164,6 +171,8 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
             UpstreamHeaderName = credential is null ? null : endpoint.UpstreamHeaderName,
             UpstreamHeaderValue = credential,
             TimeoutSeconds = endpoint.TimeoutSeconds,
+            ImageRules = imageRules,
+            OutputHardening = hardening,
         };
     }
 
