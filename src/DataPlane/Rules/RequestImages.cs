@@ -185,7 +185,8 @@ internal static class RequestImages
                     return null;
                 }
 
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     throw new MalformedImageBodyException("A part of the multipart/form-data body has no form-data Content-Disposition.");
                 }

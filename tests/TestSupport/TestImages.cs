@@ -2,11 +2,17 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 
-namespace InferenceGateway.SampleModel.Tests;
+namespace InferenceGateway.TestSupport;
 
-/// <summary>Tiny hand-made images for the tests.</summary>
-internal static class TestImages
+/// <summary>
+/// Images for the tests: the sample model's held-out renderings (PNG and JPEG, copied next to every test assembly under
+/// heldout/), and hand-made headers that declare any size.
+/// </summary>
+public static class TestImages
 {
+    /// <summary>A held-out rendering, for example <c>star/star-01.png</c> or <c>circle/circle-03.jpg</c>.</summary>
+    public static byte[] HeldOut(string relativePath) => File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "heldout", relativePath));
+
     /// <summary>A valid PNG header (signature and IHDR, with its CRC) declaring any size, followed by a small IDAT and IEND.</summary>
     public static byte[] PngHeader(int width, int height)
     {
