@@ -86,6 +86,18 @@ public sealed class ImageClassifyTests(SampleModelServer server)
         Assert.Contains("image_too_large", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>A truncated JPEG still decodes (the missing rows come out grey, as in most decoders); a truncated PNG does not.</summary>
+    [Fact]
+    public async Task PostImagesClassify_TruncatedPng_Returns400NotA500()
+    {
+        byte[] image = TestImages.HeldOut("star/star-01.png");
+        byte[] truncated = image[..(image.Length / 2)];
+
+        JsonElement error = await PostErrorAsync(truncated, HttpStatusCode.BadRequest);
+
+        Assert.Equal("invalid_image", error.GetProperty("code").GetString());
+    }
+
     [Fact]
     public async Task PostImagesClassify_TextBody_Returns415()
     {
@@ -94,6 +106,15 @@ public sealed class ImageClassifyTests(SampleModelServer server)
         using HttpResponseMessage response = await _client.PostAsync("/v1/images/classify", content);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+    }
+
+    private async Task<JsonElement> PostErrorAsync(byte[] image, HttpStatusCode status)
+    {
+        using var content = new StringContent($$"""{"image":"{{Convert.ToBase64String(image)}}"}""", Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await _client.PostAsync("/v1/images/classify", content);
+        Assert.Equal(status, response.StatusCode);
+        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("error").Clone();
     }
 
     private static string ExpectedLabel(string relativePath) => Path.GetFileName(Path.GetDirectoryName(relativePath))!;

@@ -25,8 +25,7 @@ internal sealed class ImageRules(ImageRulesSnapshot rules)
     {
         if (image.Length > rules.MaxEncodedBytes)
         {
-            return new ImageRefusal(StatusCodes.Status413PayloadTooLarge, "maxEncodedBytes",
-                $"Image {index} ({where}) is {image.Length} bytes; this model accepts at most {rules.MaxEncodedBytes}.");
+            return TooLarge(index, where, image.Length);
         }
 
         if (ImageHeader.Sniff(image) is not { } kind)
@@ -67,6 +66,10 @@ internal sealed class ImageRules(ImageRulesSnapshot rules)
 
         return null;
     }
+
+    /// <summary>An image of <paramref name="bytes"/> (or more) bytes, over the limit.</summary>
+    public ImageRefusal TooLarge(int index, string where, long bytes) => new(StatusCodes.Status413PayloadTooLarge, "maxEncodedBytes",
+        $"Image {index} ({where}) is {bytes} bytes or more; this model accepts at most {rules.MaxEncodedBytes}.");
 
     public ImageRefusal TooMany(int count) => new(StatusCodes.Status413PayloadTooLarge, "maxImages",
         $"The request carries {count} or more images; this model accepts at most {rules.MaxImages}.");

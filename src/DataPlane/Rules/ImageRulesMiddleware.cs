@@ -1,4 +1,5 @@
 using InferenceGateway.DataPlane.Pipeline;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace InferenceGateway.DataPlane.Rules;
 
@@ -13,7 +14,7 @@ internal sealed partial class ImageRulesMiddleware(RequestDelegate next, ILogger
     public async Task InvokeAsync(HttpContext context)
     {
         var request = context.Gateway();
-        if (request.Route?.ImageRules is not { } rules)
+        if (request.Route?.ImageRules is not { } rules || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
             await next(context);
             return;

@@ -141,7 +141,7 @@ internal static class RequestImages
         var decodedMax = (long)data.Length / 4 * 3;
         if (decodedMax > rules.MaxEncodedBytes + 2)
         {
-            return rules.Check(new byte[rules.MaxEncodedBytes + 1], index, "a JSON field");
+            return rules.TooLarge(index, "a JSON field", decodedMax);
         }
 
         var buffer = ArrayPool<byte>.Shared.Rent((int)decodedMax + 3);

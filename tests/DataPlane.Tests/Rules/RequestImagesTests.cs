@@ -38,6 +38,15 @@ public sealed class RequestImagesTests
     }
 
     [Fact]
+    public async Task CheckAsync_Base64LongerThanTheLimit_IsRefusedBeforeDecoding()
+    {
+        var refusal = await CheckAsync("application/json", $$"""{"image":"{{new string('A', 200_000)}}"}""");
+
+        Assert.Equal("maxEncodedBytes", refusal?.Rule);
+        Assert.Equal(413, refusal?.Status);
+    }
+
+    [Fact]
     public async Task CheckAsync_BadBase64_IsMalformed()
     {
         await Assert.ThrowsAsync<MalformedImageBodyException>(() => CheckAsync("application/json", """{"image":"not*base64"}"""));
