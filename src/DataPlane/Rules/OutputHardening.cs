@@ -27,6 +27,7 @@ internal sealed class OutputHardening(OutputHardeningSnapshot hardening)
         var content = upstream.Content;
         var mediaType = content.Headers.ContentType?.MediaType ?? string.Empty;
         if ((int)upstream.StatusCode is < 200 or >= 300 or 204
+            || HttpMethods.IsHead(context.Request.Method)
             || !(mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
         {
             return true; // not the declared shape: passed as it is
