@@ -6,7 +6,8 @@ namespace InferenceGateway.SampleModel.Vision;
 /// <summary>
 /// The pretrained ResNet18 of the Microsoft.ML.DnnImageFeaturizer.ResNet18 package, run with ONNX Runtime: its
 /// preprocessing network (ImageNet normalisation) and then the network itself, whose last pooling layer gives 512 features.
-/// The sessions are thread-safe; each run uses one intra-op thread so concurrent requests do not fight over the cores.
+/// The sessions are thread-safe; each run uses one intra-op thread so concurrent requests do not fight over the cores,
+/// and no memory arena, so the activations of a run are given back instead of being kept for the next one.
 /// </summary>
 internal sealed class ResNetFeaturizer : IDisposable
 {
@@ -22,7 +23,7 @@ internal sealed class ResNetFeaturizer : IDisposable
 
     public ResNetFeaturizer(string modelDirectory)
     {
-        _options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        _options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, EnableCpuMemArena = false, EnableMemoryPattern = false };
         _preprocess = new InferenceSession(RequireFile(modelDirectory, "ResNetPreprocess.onnx"), _options);
         _network = new InferenceSession(RequireFile(modelDirectory, "ResNet18.onnx"), _options);
         _preprocessInput = _preprocess.InputMetadata.Keys.Single();
