@@ -63,7 +63,9 @@ internal static class RequestImages
             var count = 0;
             foreach (var path in rules.JsonPaths)
             {
-                foreach (var value in Find(document.RootElement, path, 0))
+                // An array where a string was expected is checked element by element: a model that takes either must not
+                // get an unchecked list because the path was written for one image.
+                foreach (var value in Find(document.RootElement, path, 0).SelectMany(v => v.ValueKind == JsonValueKind.Array ? v.EnumerateArray() : (IEnumerable<JsonElement>)[v]))
                 {
                     if (value.ValueKind != JsonValueKind.String)
                     {

@@ -47,6 +47,34 @@ public sealed class RequestImagesTests
     }
 
     [Fact]
+    public async Task CheckAsync_ArrayWhereOneImageWasDeclared_ChecksEveryElement()
+    {
+        var good = Convert.ToBase64String(TestImages.HeldOut("star/star-01.png"));
+        var bomb = Convert.ToBase64String(TestImages.PngHeader(20_000, 20_000));
+
+        var refusal = await CheckAsync("application/json", $$"""{"image":["{{good}}","{{bomb}}"]}""");
+
+        Assert.Equal("maxWidth", refusal?.Rule);
+    }
+
+    [Fact]
+    public async Task CheckAsync_OpenAiStyleImageUrlPath_FindsTheDataUrl()
+    {
+        var rules = new ImageRules(new ImageRulesSnapshot
+        {
+            AllowedTypes = ["png"], MaxEncodedBytes = 64 * 1024, MaxWidth = 4096, MaxHeight = 4096, MaxPixels = 4096L * 4096, MaxImages = 4,
+            JsonPaths = ["messages[*].content[*].image_url.url"],
+        });
+        var bomb = Convert.ToBase64String(TestImages.PngHeader(20_000, 20_000));
+        var body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"plain text\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"what is it?\"},"
+            + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + bomb + "\"}}]}]}";
+
+        var refusal = await RequestImages.CheckAsync(rules, "application/json", Encoding.UTF8.GetBytes(body), CancellationToken.None);
+
+        Assert.Equal("maxWidth", refusal?.Rule);
+    }
+
+    [Fact]
     public async Task CheckAsync_BadBase64_IsMalformed()
     {
         await Assert.ThrowsAsync<MalformedImageBodyException>(() => CheckAsync("application/json", """{"image":"not*base64"}"""));
