@@ -40,11 +40,13 @@ public static class ControlPlaneHosting
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
         services.AddOptions<NodeAuthOptions>().BindConfiguration(NodeAuthOptions.Section).ValidateOnStart();
         services.AddOptions<EndpointPolicyOptions>().BindConfiguration(EndpointPolicyOptions.Section).ValidateOnStart();
+        services.AddOptions<PlanPolicyOptions>().BindConfiguration(PlanPolicyOptions.Section).ValidateOnStart();
         services.AddSingleton<ControlPlaneOptionsValidator>();
         services.AddSingleton<IValidateOptions<DatabaseOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<AdminOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<NodeAuthOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<EndpointPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
+        services.AddSingleton<IValidateOptions<PlanPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<MasterKeyOptions>>(new MasterKeyValidator(DataProtectionSection, builder.Environment.IsDevelopment()));
 
         builder.AddControlPlaneDatabase();

@@ -61,8 +61,18 @@ internal sealed class EndpointPolicyOptions
     public List<string> AllowedPrivateNetworks { get; set; } = [];
 }
 
+/// <summary>Section <c>ControlPlane:Plans</c>: bounds the operator sets on every plan.</summary>
+internal sealed class PlanPolicyOptions
+{
+    public const string Section = "ControlPlane:Plans";
+
+    /// <summary>The largest request body a plan may allow (bodies are buffered whole on the nodes). Default 32 MiB.</summary>
+    public long MaxRequestBodyBytesCeiling { get; set; } = Features.Plans.PlanRules.DefaultBodyBytesCeiling;
+}
+
 internal sealed class ControlPlaneOptionsValidator :
-    IValidateOptions<AdminOptions>, IValidateOptions<NodeAuthOptions>, IValidateOptions<EndpointPolicyOptions>, IValidateOptions<DatabaseOptions>
+    IValidateOptions<AdminOptions>, IValidateOptions<NodeAuthOptions>, IValidateOptions<EndpointPolicyOptions>, IValidateOptions<DatabaseOptions>,
+    IValidateOptions<PlanPolicyOptions>
 {
     public const int MinTokenLength = 32;
 
@@ -93,6 +103,11 @@ internal sealed class ControlPlaneOptionsValidator :
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail($"{EndpointPolicyOptions.Section}:AllowedPrivateNetworks has entries that are not networks: {string.Join(", ", invalid)}.");
     }
+
+    public ValidateOptionsResult Validate(string? name, PlanPolicyOptions options) =>
+        options.MaxRequestBodyBytesCeiling is < 1024 or > Features.Plans.PlanRules.MaxBodyBytesCeiling
+            ? ValidateOptionsResult.Fail($"{PlanPolicyOptions.Section}:MaxRequestBodyBytesCeiling is from 1024 to {Features.Plans.PlanRules.MaxBodyBytesCeiling} bytes.")
+            : ValidateOptionsResult.Success;
 
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
         string.IsNullOrWhiteSpace(options.ConnectionString)

@@ -164,6 +164,10 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
             UpstreamHeaderName = credential is null ? null : endpoint.UpstreamHeaderName,
             UpstreamHeaderValue = credential,
             TimeoutSeconds = endpoint.TimeoutSeconds,
+            AllowedMethods = endpoint.AllowedMethods is { } methods ? EndpointMethods.Normalize(methods) : null,
+            ForwardClientAddress = endpoint.ForwardClientAddress,
+            StreamMaxDurationSeconds = endpoint.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
+            StreamMaxIdleSeconds = endpoint.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
         };
     }
 
@@ -179,6 +183,8 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
         MonthlyInputTokenQuota = p.MonthlyInputTokenQuota,
         MonthlyOutputTokenQuota = p.MonthlyOutputTokenQuota,
         MaxRequestBodyBytes = p.MaxRequestBodyBytes,
+        MaxConcurrentRequestsPerKey = p.MaxConcurrentRequestsPerKey ?? Plans.PlanRules.DefaultConcurrentPerKey,
+        MaxConcurrentRequestsPerTenant = p.MaxConcurrentRequestsPerTenant ?? Plans.PlanRules.DefaultConcurrentPerTenant,
         AllowedModels = p.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
     };
 }

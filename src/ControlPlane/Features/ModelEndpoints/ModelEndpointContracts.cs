@@ -10,7 +10,11 @@ internal sealed record CreateModelEndpointRequest(
     string? BaseUrl,
     UpstreamCredentialRequest? UpstreamCredential,
     int? TimeoutSeconds,
-    bool? Enabled);
+    bool? Enabled,
+    List<string>? AllowedMethods = null,
+    bool? ForwardClientAddress = null,
+    int? StreamMaxDurationSeconds = null,
+    int? StreamMaxIdleSeconds = null);
 
 /// <summary>PATCH body. <c>upstreamCredential: null</c> removes the credential; the model name cannot change.</summary>
 internal sealed record UpdateModelEndpointRequest
@@ -24,6 +28,15 @@ internal sealed record UpdateModelEndpointRequest
     public Optional<int> TimeoutSeconds { get; init; }
 
     public Optional<bool> Enabled { get; init; }
+
+    /// <summary>Null restores the default set.</summary>
+    public Optional<List<string>?> AllowedMethods { get; init; }
+
+    public Optional<bool> ForwardClientAddress { get; init; }
+
+    public Optional<int> StreamMaxDurationSeconds { get; init; }
+
+    public Optional<int> StreamMaxIdleSeconds { get; init; }
 }
 
 /// <summary>Says which header carries the upstream credential, never its value.</summary>
@@ -38,7 +51,11 @@ internal sealed record ModelEndpointResponse(
     int TimeoutSeconds,
     bool Enabled,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> AllowedMethods,
+    bool ForwardClientAddress,
+    int StreamMaxDurationSeconds,
+    int StreamMaxIdleSeconds)
 {
     public static ModelEndpointResponse From(ModelEndpoint e) => new(
         e.Id,
@@ -49,5 +66,9 @@ internal sealed record ModelEndpointResponse(
         e.TimeoutSeconds,
         e.Enabled,
         e.CreatedAt,
-        e.UpdatedAt);
+        e.UpdatedAt,
+        e.AllowedMethods ?? EndpointMethods.Default,
+        e.ForwardClientAddress,
+        e.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
+        e.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds);
 }

@@ -46,6 +46,8 @@ internal static class ModelEndpointsApi
 
         var timeout = request.TimeoutSeconds ?? DefaultTimeoutSeconds;
         ValidateTimeout(timeout, errors);
+        EndpointMethods.Validate(request.AllowedMethods, "allowedMethods", errors);
+        EndpointStreams.Validate(request.StreamMaxDurationSeconds, request.StreamMaxIdleSeconds, errors);
         if (errors.Any)
         {
             return errors.ToResult();
@@ -66,6 +68,10 @@ internal static class ModelEndpointsApi
             ProtectedUpstreamCredential = request.UpstreamCredential is { Value: { } value } ? credentials.Protect(value) : null,
             TimeoutSeconds = timeout,
             Enabled = request.Enabled ?? true,
+            AllowedMethods = request.AllowedMethods is { } methods ? EndpointMethods.Normalize(methods) : null,
+            ForwardClientAddress = request.ForwardClientAddress ?? false,
+            StreamMaxDurationSeconds = request.StreamMaxDurationSeconds,
+            StreamMaxIdleSeconds = request.StreamMaxIdleSeconds,
             CreatedAt = changes.Now,
             UpdatedAt = changes.Now,
         };
@@ -116,17 +122,26 @@ internal static class ModelEndpointsApi
             errors.Add("model", "The model name cannot be changed: register a new endpoint and delete this one.");
         }
 
+        var credentialChanged = false;
         if (request.BaseUrl.HasValue)
         {
             var url = await urls.ValidateAsync(request.BaseUrl.Value, ct);
             errors.AddRange("baseUrl", url.Errors);
             if (url.IsValid)
             {
-                endpoint.BaseUrl = url.Url!.ToString().TrimEnd('/');
+                var newUrl = url.Url!.ToString().TrimEnd('/');
+                if (!SameOrigin(endpoint.BaseUrl, url.Url!) && !request.UpstreamCredential.HasValue && endpoint.ProtectedUpstreamCredential is not null)
+                {
+                    // The credential was given for the old host: it must not follow the endpoint to another one.
+                    endpoint.UpstreamHeaderName = null;
+                    endpoint.ProtectedUpstreamCredential = null;
+                    credentialChanged = true;
+                }
+
+                endpoint.BaseUrl = newUrl;
             }
         }
 
-        var credentialChanged = false;
         if (request.UpstreamCredential.HasValue)
         {
             credentialChanged = true;
@@ -150,6 +165,23 @@ internal static class ModelEndpointsApi
         {
             ValidateTimeout(request.TimeoutSeconds.Value, errors);
             endpoint.TimeoutSeconds = request.TimeoutSeconds.Value;
+        }
+
+        if (request.AllowedMethods.HasValue)
+        {
+            EndpointMethods.Validate(request.AllowedMethods.Value, "allowedMethods", errors);
+            endpoint.AllowedMethods = request.AllowedMethods.Value is { } methods ? EndpointMethods.Normalize(methods) : null;
+        }
+
+        endpoint.ForwardClientAddress = request.ForwardClientAddress.Or(endpoint.ForwardClientAddress);
+        if (request.StreamMaxDurationSeconds.HasValue || request.StreamMaxIdleSeconds.HasValue)
+        {
+            EndpointStreams.Validate(
+                request.StreamMaxDurationSeconds.HasValue ? request.StreamMaxDurationSeconds.Value : null,
+                request.StreamMaxIdleSeconds.HasValue ? request.StreamMaxIdleSeconds.Value : null,
+                errors);
+            endpoint.StreamMaxDurationSeconds = request.StreamMaxDurationSeconds.HasValue ? request.StreamMaxDurationSeconds.Value : endpoint.StreamMaxDurationSeconds;
+            endpoint.StreamMaxIdleSeconds = request.StreamMaxIdleSeconds.HasValue ? request.StreamMaxIdleSeconds.Value : endpoint.StreamMaxIdleSeconds;
         }
 
         endpoint.Enabled = request.Enabled.Or(endpoint.Enabled);
@@ -185,6 +217,13 @@ internal static class ModelEndpointsApi
         await changes.CommitAsync(ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Scheme, host and port unchanged: a stored credential may stay with the endpoint.</summary>
+    private static bool SameOrigin(string oldBaseUrl, Uri newUrl) =>
+        Uri.TryCreate(oldBaseUrl, UriKind.Absolute, out var old)
+        && string.Equals(old.Scheme, newUrl.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(old.IdnHost, newUrl.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && old.Port == newUrl.Port;
 
     private static void ValidateTimeout(int timeout, ValidationErrors errors)
     {

@@ -271,6 +271,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.PrimitiveCollection<List<string>>("AllowedMethods")
+                        .HasColumnType("text[]");
+
                     b.Property<string>("BaseUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
@@ -282,6 +285,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
+                    b.Property<bool>("ForwardClientAddress")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -289,6 +295,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<string>("ProtectedUpstreamCredential")
                         .HasColumnType("text");
+
+                    b.Property<int?>("StreamMaxDurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("StreamMaxIdleSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
@@ -389,6 +401,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<long>("IncludedRequests")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerKey")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerTenant")
+                        .HasColumnType("integer");
 
                     b.Property<long>("MaxRequestBodyBytes")
                         .HasColumnType("bigint");

@@ -265,6 +265,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("AllowedMethods")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaseUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
@@ -276,6 +279,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("ForwardClientAddress")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -283,6 +289,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 
                     b.Property<string>("ProtectedUpstreamCredential")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("StreamMaxDurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StreamMaxIdleSeconds")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
@@ -380,6 +392,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("IncludedRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerTenant")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("MaxRequestBodyBytes")
