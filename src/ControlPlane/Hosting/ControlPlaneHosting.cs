@@ -149,7 +149,7 @@ public static class ControlPlaneHosting
     /// <summary>Maps the admin API, the node API, the OpenAPI document, the API reference page and health checks.</summary>
     public static IEndpointRouteBuilder MapControlPlane(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(PlatformAdminPolicy);
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(PlatformAdminPolicy).AddEndpointFilter<ControlCharacterFilter>();
         api.MapTenantsApi();
         api.MapPlansApi();
         api.MapApiKeysApi();
