@@ -47,6 +47,18 @@ public sealed class AccessLogOptions
 
     /// <summary>Entries queued for the writer; beyond this, entries are dropped (and counted) rather than slow requests.</summary>
     public int BufferSize { get; set; } = 65_536;
+
+    /// <summary>The file is rotated before it grows past this. Default 100 MiB.</summary>
+    public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>The file is rotated once it is this old. Default one day.</summary>
+    public TimeSpan MaxFileAge { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Rotated files kept beside the current one (<c>.1</c> is the newest). Default 10.</summary>
+    public int FilesKept { get; set; } = 10;
+
+    /// <summary>Close and reopen the file on SIGHUP, for logrotate without <c>copytruncate</c>. Default on.</summary>
+    public bool ReopenOnSighup { get; set; } = true;
 }
 
 /// <summary>Section <c>DataPlane:Limits</c>: what one node holds at most, whatever the plans say.</summary>
@@ -132,6 +144,11 @@ internal sealed class DataPlaneOptionsValidator : IValidateOptions<DataPlaneOpti
         if (options.AccessLog.BufferSize is < 1 or > 10_000_000)
         {
             errors.Add($"{DataPlaneOptions.Section}:AccessLog:BufferSize is from 1 to 10000000.");
+        }
+
+        if (options.AccessLog.MaxFileBytes < 4096 || options.AccessLog.MaxFileAge < TimeSpan.FromMinutes(1) || options.AccessLog.FilesKept is < 1 or > 1000)
+        {
+            errors.Add($"{DataPlaneOptions.Section}:AccessLog: MaxFileBytes is at least 4096, MaxFileAge at least one minute, FilesKept from 1 to 1000.");
         }
 
         var limits = options.Limits;

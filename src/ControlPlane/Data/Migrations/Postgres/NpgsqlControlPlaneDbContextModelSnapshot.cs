@@ -233,6 +233,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long>("AccessLogDropped")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("bigint");
 

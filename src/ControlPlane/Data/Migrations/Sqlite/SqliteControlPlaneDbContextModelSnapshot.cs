@@ -227,6 +227,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("AccessLogDropped")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("INTEGER");
 

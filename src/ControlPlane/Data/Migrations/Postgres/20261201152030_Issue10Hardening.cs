@@ -47,6 +47,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 table: "ModelEndpoints",
                 type: "integer",
                 nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "AccessLogDropped",
+                table: "DataPlaneNodes",
+                type: "bigint",
+                nullable: false,
+                defaultValue: 0L);
         }
 
         /// <inheritdoc />
@@ -75,6 +82,10 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
             migrationBuilder.DropColumn(
                 name: "StreamMaxIdleSeconds",
                 table: "ModelEndpoints");
+
+            migrationBuilder.DropColumn(
+                name: "AccessLogDropped",
+                table: "DataPlaneNodes");
         }
     }
 }

@@ -46,6 +46,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 table: "ModelEndpoints",
                 type: "INTEGER",
                 nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "AccessLogDropped",
+                table: "DataPlaneNodes",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
         }
 
         /// <inheritdoc />
@@ -74,6 +81,10 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
             migrationBuilder.DropColumn(
                 name: "StreamMaxIdleSeconds",
                 table: "ModelEndpoints");
+
+            migrationBuilder.DropColumn(
+                name: "AccessLogDropped",
+                table: "DataPlaneNodes");
         }
     }
 }
