@@ -82,9 +82,15 @@ public static class ControlPlaneHosting
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
-        services.AddSingleton(sp => new EndpointUrlValidator(
-            AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value.AllowedPrivateNetworks, out _),
-            sp.GetRequiredService<IHostResolver>()));
+        services.AddSingleton(sp =>
+        {
+            var policy = sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value;
+            var ports = new ProductPorts(sp, policy.ProductPorts ?? [.. AddressPolicy.DefaultProductPorts]);
+            return new EndpointUrlValidator(
+                AddressPolicy.FromConfiguration(policy.AllowedPrivateNetworks, policy.DeniedNetworks, ports.Current, out _),
+                sp.GetRequiredService<IHostResolver>());
+        });
+        services.AddScoped<PrivateTargets>();
         services.AddSingleton<UpstreamCredentials>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<ConfigPublisher>();

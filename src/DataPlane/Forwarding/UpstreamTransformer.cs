@@ -52,6 +52,7 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
             headers.TryAddWithoutValidation("X-Forwarded-For", (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString());
         }
 
+        proxyRequest.Options.Set(UpstreamConnector.TenantOption, request.Tenant.Slug);
         request.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
     }
 

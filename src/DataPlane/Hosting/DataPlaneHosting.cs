@@ -45,9 +45,20 @@ public static class DataPlaneHosting
                 AllowAutoRedirect = false,
             });
 
-        services.AddSingleton(sp => new UpstreamConnector(
-            AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.AllowedPrivateNetworks, out _),
-            sp.GetRequiredService<IHostResolver>()));
+        services.AddSingleton(sp =>
+        {
+            var node = sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value;
+            var configured = new List<int>(node.ProductPorts ?? [.. AddressPolicy.DefaultProductPorts]);
+            if (Uri.TryCreate(node.ControlPlaneUrl, UriKind.Absolute, out var controlPlane))
+            {
+                configured.Add(controlPlane.Port);
+            }
+
+            var ports = new ProductPorts(sp, configured);
+            return new UpstreamConnector(
+                AddressPolicy.FromConfiguration(node.AllowedPrivateNetworks, node.DeniedNetworks, ports.Current, out _),
+                sp.GetRequiredService<IHostResolver>());
+        });
         services.AddSingleton<UpstreamClient>();
         services.AddSingleton(sp => new RequestHeaderPolicy(sp.GetRequiredService<IOptions<DataPlaneOptions>>()));
         services.AddSingleton<UpstreamTransformer>();

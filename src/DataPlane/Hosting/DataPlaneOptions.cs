@@ -27,8 +27,14 @@ public sealed class DataPlaneOptions
     /// <summary>How often the node asks for changes even without a message, to catch anything the bus lost.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Non-public networks model endpoints may resolve to (the same allow-list as the control plane's).</summary>
+    /// <summary>Non-public networks model endpoints may resolve to, with optional ports and tenants (the same allow-list as the control plane's).</summary>
     public List<string> AllowedPrivateNetworks { get; set; } = [];
+
+    /// <summary>Networks always refused, on top of the built-in metadata and host-agent addresses.</summary>
+    public List<string> DeniedNetworks { get; set; } = [];
+
+    /// <summary>The product's own ports, never admitted by an entry without ports; null means 5432, 5672, 15672, 6379 (plus this node's listeners and the control plane's port).</summary>
+    public List<int>? ProductPorts { get; set; }
 
     public AccessLogOptions AccessLog { get; set; } = new();
 
@@ -162,10 +168,16 @@ internal sealed class DataPlaneOptionsValidator : IValidateOptions<DataPlaneOpti
                 + "MinDataRateGracePeriod >= 1 s, timeouts positive.");
         }
 
-        Security.Networking.AddressPolicy.FromConfiguration(options.AllowedPrivateNetworks, out var invalid);
+        Security.Networking.AddressPolicy.FromConfiguration(options.AllowedPrivateNetworks, options.DeniedNetworks, null, out var invalid);
         if (invalid.Count > 0)
         {
-            errors.Add($"{DataPlaneOptions.Section}:AllowedPrivateNetworks has entries that are not networks: {string.Join(", ", invalid)}.");
+            errors.Add($"{DataPlaneOptions.Section}:AllowedPrivateNetworks or DeniedNetworks has entries that are not valid: {string.Join(", ", invalid)} "
+                + "(an entry is NETWORK[:PORTS] [tenants=SLUG,...], for example 10.77.0.20/32:8080 tenants=acme).");
+        }
+
+        if (options.ProductPorts?.Any(p => p is < 1 or > 65535) == true)
+        {
+            errors.Add($"{DataPlaneOptions.Section}:ProductPorts lists ports from 1 to 65535.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -75,11 +75,11 @@ public sealed class ModelEndpointsApiTests(ControlPlaneApp app) : IClassFixture<
     [InlineData("http://127.0.0.1:8080", "loopback")]
     [InlineData("http://0x7f.1/", "loopback")]
     [InlineData("http://[::ffff:169.254.169.254]/", "metadata")]
-    [InlineData("http://internal.example.com/", "private")]
-    [InlineData("http://mixed.example.com/", "loopback")]
+    [InlineData("http://internal.example.com/", "not allowed")]
+    [InlineData("http://mixed.example.com/", "not allowed")]
     [InlineData("ftp://api.example.com/", "http and https")]
     [InlineData("http://user:pw@api.example.com/", "user information")]
-    [InlineData("http://nowhere.invalid/", "does not resolve")]
+    [InlineData("http://nowhere.invalid/", "not allowed")]
     public async Task Create_UnsafeUrl_Returns400WithTheReasonAndStoresNothing(string url, string reason)
     {
         var (tenantId, _) = await _admin.CreateTenantAsync();

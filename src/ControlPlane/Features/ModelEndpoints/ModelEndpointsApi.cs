@@ -24,9 +24,9 @@ internal static class ModelEndpointsApi
 
     private static async Task<IResult> CreateAsync(
         Guid tenantId, CreateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
-        EndpointUrlValidator urls, UpstreamCredentials credentials, CancellationToken ct)
+        EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, CancellationToken ct)
     {
-        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
+        if (await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Slug).FirstOrDefaultAsync(ct) is not { } slug)
         {
             return Problems.NotFound("tenant");
         }
@@ -37,8 +37,13 @@ internal static class ModelEndpointsApi
             errors.Add("model", $"The model name is required: {Slugs.ModelRule}");
         }
 
-        var url = await urls.ValidateAsync(request.BaseUrl, ct);
+        var url = await urls.ValidateAsync(request.BaseUrl, slug, ct);
         errors.AddRange("baseUrl", url.Errors);
+        if (url.IsValid && await privateTargets.TakenByAnotherTenantAsync(tenantId, url.PrivateTargets, ct))
+        {
+            errors.Add("baseUrl", EndpointUrlValidator.NotAllowed);
+        }
+
         if (request.UpstreamCredential is { } credential)
         {
             UpstreamCredentials.Validate(credential, "upstreamCredential", errors);
@@ -109,7 +114,7 @@ internal static class ModelEndpointsApi
 
     private static async Task<IResult> UpdateAsync(
         Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
-        EndpointUrlValidator urls, UpstreamCredentials credentials, CancellationToken ct)
+        EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, CancellationToken ct)
     {
         if (await db.ModelEndpoints.FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is not { } endpoint)
         {
@@ -125,9 +130,15 @@ internal static class ModelEndpointsApi
         var credentialChanged = false;
         if (request.BaseUrl.HasValue)
         {
-            var url = await urls.ValidateAsync(request.BaseUrl.Value, ct);
+            var slug = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Slug).SingleAsync(ct);
+            var url = await urls.ValidateAsync(request.BaseUrl.Value, slug, ct);
             errors.AddRange("baseUrl", url.Errors);
-            if (url.IsValid)
+            if (url.IsValid && await privateTargets.TakenByAnotherTenantAsync(tenantId, url.PrivateTargets, ct))
+            {
+                errors.Add("baseUrl", EndpointUrlValidator.NotAllowed);
+            }
+
+            if (url.IsValid && !errors.Any)
             {
                 var newUrl = url.Url!.ToString().TrimEnd('/');
                 if (!SameOrigin(endpoint.BaseUrl, url.Url!) && !request.UpstreamCredential.HasValue && endpoint.ProtectedUpstreamCredential is not null)
