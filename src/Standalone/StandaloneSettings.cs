@@ -6,7 +6,8 @@ internal static class StandaloneSettings
     public static Dictionary<string, string?> For(StandaloneOptions options, StandaloneData data, StandaloneSecrets secrets)
     {
         var v6 = options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
-        var loopback = v6 ? $"[{options.Host}/128]:{options.SampleModelPort}" : $"{options.Host}/32:{options.SampleModelPort}";
+        // Every tenant may use (and share) the sample model; nothing else on this machine is reachable.
+        var loopback = (v6 ? $"[{options.Host}/128]:{options.SampleModelPort}" : $"{options.Host}/32:{options.SampleModelPort}") + " tenants=*";
         return new Dictionary<string, string?>
         {
             ["ControlPlane:Database:Provider"] = "Sqlite",

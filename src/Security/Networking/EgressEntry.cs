@@ -9,10 +9,17 @@ namespace InferenceGateway.Security.Networking;
 /// Syntax: <c>NETWORK[:PORTS] [tenants=SLUG[,SLUG...]]</c>, where NETWORK is a CIDR block or one address
 /// (IPv6 in brackets when ports follow: <c>[fd00::/64]:8080</c>) and PORTS a comma list of ports or ranges
 /// (<c>8000-8099</c>). Without ports an entry admits every port except the product's own; without tenants it
-/// admits every tenant, but a private address:port registered by one tenant stays that tenant's.
+/// admits every tenant, but a private address:port registered by one tenant stays that tenant's;
+/// <c>tenants=*</c> admits every tenant and lets them share an address:port.
 /// </summary>
 public sealed record EgressEntry(IPNetwork Network, IReadOnlyList<(int From, int To)>? Ports, IReadOnlySet<string>? Tenants, string Text)
 {
+    /// <summary><c>tenants=*</c>: every tenant, sharing allowed.</summary>
+    public bool SharedByAll { get; init; }
+
+    /// <summary>Whether an address:port this entry admits belongs to the first tenant that registers it.</summary>
+    public bool IsExclusive => Tenants is null && !SharedByAll;
+
     public bool Matches(IPAddress address) =>
         Network.Contains(address) || (address.IsIPv4MappedToIPv6 && Network.Contains(address.MapToIPv4()));
 
@@ -32,7 +39,12 @@ public sealed record EgressEntry(IPNetwork Network, IReadOnlyList<(int From, int
         }
 
         HashSet<string>? tenants = null;
-        if (parts.Length == 2)
+        var shared = false;
+        if (parts.Length == 2 && parts[1] == "tenants=*")
+        {
+            shared = true;
+        }
+        else if (parts.Length == 2)
         {
             if (!parts[1].StartsWith("tenants=", StringComparison.Ordinal))
             {
@@ -107,7 +119,7 @@ public sealed record EgressEntry(IPNetwork Network, IReadOnlyList<(int From, int
             }
         }
 
-        entry = new EgressEntry(network, ports, tenants, text!.Trim());
+        entry = new EgressEntry(network, ports, tenants, text!.Trim()) { SharedByAll = shared };
         return true;
     }
 

@@ -24,6 +24,7 @@ public sealed class EgressPolicyTests
     [InlineData("[fd00::/64]:8080")]
     [InlineData("[fd00::1] tenants=acme,globex")]
     [InlineData("fd00::/64")]
+    [InlineData("10.77.0.0/24:8080 tenants=*")]
     public void Parse_ValidEntries(string text) => Assert.True(EgressEntry.TryParse(text, out _));
 
     [Theory]

@@ -10,13 +10,13 @@ namespace InferenceGateway.ControlPlane.Features.ModelEndpoints;
 /// A private address:port admitted by an allow-list entry that names no tenants belongs to the first tenant that
 /// registers it: another tenant's endpoint on the same address and port is refused (with the same "not allowed"
 /// as any other refusal, so a tenant learns nothing about another's endpoints). An entry that lists tenants
-/// says who may share it.
+/// says who may share it; <c>tenants=*</c> lets every tenant share it.
 /// </summary>
 internal sealed class PrivateTargets(ControlPlaneDbContext db, IHostResolver resolver)
 {
     public async Task<bool> TakenByAnotherTenantAsync(Guid tenantId, IReadOnlyList<PrivateTarget> targets, CancellationToken ct)
     {
-        var exclusive = targets.Where(t => t.Entry.Tenants is null).ToList();
+        var exclusive = targets.Where(t => t.Entry.IsExclusive).ToList();
         if (exclusive.Count == 0)
         {
             return false;
