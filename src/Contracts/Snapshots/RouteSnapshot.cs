@@ -32,4 +32,10 @@ public sealed record RouteSnapshot
 
     /// <summary>Longest a streamed (SSE) response may stay silent; null means the endpoint timeout alone.</summary>
     public int? StreamMaxIdleSeconds { get; init; }
+
+    /// <summary>The images this endpoint takes; null when it declares none (bodies are then not inspected as images).</summary>
+    public ImageRulesSnapshot? ImageRules { get; init; }
+
+    /// <summary>How its JSON responses are rewritten; null to pass them as they are.</summary>
+    public OutputHardeningSnapshot? OutputHardening { get; init; }
 }

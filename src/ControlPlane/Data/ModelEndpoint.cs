@@ -34,6 +34,12 @@ internal sealed class ModelEndpoint
     /// <summary>Cap on a streamed response's silence between events; null means the default.</summary>
     public int? StreamMaxIdleSeconds { get; set; }
 
+    /// <summary>The image rules as JSON (<c>ImageRulesSnapshot</c>), or null when the endpoint declares no images.</summary>
+    public string? ImageRules { get; set; }
+
+    /// <summary>The output hardening as JSON (<c>OutputHardeningSnapshot</c>), or null for none.</summary>
+    public string? OutputHardening { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -143,6 +143,12 @@ internal sealed class RouteEntry(RouteSnapshot route)
         var idle = route.StreamMaxIdleSeconds is { } i ? TimeSpan.FromSeconds(i) : timeout;
         return idle < timeout ? idle : timeout - TimeSpan.FromMilliseconds(Math.Min(500, timeout.TotalMilliseconds / 4));
     }
+
+    /// <summary>The images the endpoint takes (checked before forwarding); null when it declares none.</summary>
+    public Rules.ImageRules? ImageRules { get; } = route.ImageRules is { } images ? new Rules.ImageRules(images) : null;
+
+    /// <summary>How its JSON answers are rewritten; null to pass them as they are.</summary>
+    public Rules.OutputHardening? OutputHardening { get; } = route.OutputHardening is { } hardening ? new Rules.OutputHardening(hardening) : null;
 }
 
 internal sealed class KeyEntry

@@ -53,6 +53,12 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
         }
 
         proxyRequest.Options.Set(UpstreamConnector.TenantOption, request.Tenant.Slug);
+        if (route.OutputHardening is not null)
+        {
+            // Hardening reads the answer: ask for it uncompressed (a compressed answer is refused, never passed unhardened).
+            proxyRequest.Headers.AcceptEncoding.Clear();
+        }
+
         request.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
     }
 
@@ -88,7 +94,9 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
             proxyResponse.Content = new BoundedEventStreamContent(proxyResponse.Content, route.StreamMaxDuration, route.StreamMaxIdle, time);
         }
 
-        return true;
+        return route.OutputHardening is { } hardening
+            ? await hardening.ApplyAsync(httpContext, proxyResponse, cancellationToken)
+            : true;
     }
 
     public override async ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)

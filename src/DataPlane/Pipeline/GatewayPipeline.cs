@@ -22,6 +22,7 @@ public static class GatewayPipeline
         app.UseMiddleware<RateLimitMiddleware>();              // only authorized traffic spends tokens: per key, then per tenant
         app.UseMiddleware<ConcurrencyLimitMiddleware>();       // requests in flight per key and tenant, held until the response ends
         app.UseMiddleware<RequestBodyMiddleware>();            // size and content rules read the body before anything goes upstream
+        app.UseMiddleware<ImageRulesMiddleware>();             // the endpoint's image rules on the buffered body, from headers only, before the upstream
         var forwarding = app.ApplicationServices.GetRequiredService<ForwardingHandler>();
         app.Run(forwarding.HandleAsync);                       // to the tenant's own endpoint; output rules in the transformer
         return app;

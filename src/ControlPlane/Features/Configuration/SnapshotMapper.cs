@@ -98,6 +98,13 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             }
         }
 
+        var ruleProblems = new List<string>();
+        if (!ModelEndpointRules.TryRead(endpoint, out var imageRules, out var hardening, ruleProblems))
+        {
+            problems.Add($"endpoint {endpoint.Id} left out: {string.Join("; ", ruleProblems)}");
+            return null;
+        }
+
         return new RouteSnapshot
         {
             TenantId = tenant.Id,
@@ -112,6 +119,8 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             ForwardClientAddress = endpoint.ForwardClientAddress,
             StreamMaxDurationSeconds = endpoint.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
             StreamMaxIdleSeconds = endpoint.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
+            ImageRules = imageRules,
+            OutputHardening = hardening,
         };
     }
 }

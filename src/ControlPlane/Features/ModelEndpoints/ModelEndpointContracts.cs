@@ -1,3 +1,4 @@
+using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Infrastructure;
 
@@ -14,7 +15,9 @@ internal sealed record CreateModelEndpointRequest(
     List<string>? AllowedMethods = null,
     bool? ForwardClientAddress = null,
     int? StreamMaxDurationSeconds = null,
-    int? StreamMaxIdleSeconds = null);
+    int? StreamMaxIdleSeconds = null,
+    ImageRulesRequest? ImageRules = null,
+    OutputHardeningRequest? OutputHardening = null);
 
 /// <summary>PATCH body. <c>upstreamCredential: null</c> removes the credential; the model name cannot change.</summary>
 internal sealed record UpdateModelEndpointRequest
@@ -37,6 +40,12 @@ internal sealed record UpdateModelEndpointRequest
     public Optional<int> StreamMaxDurationSeconds { get; init; }
 
     public Optional<int> StreamMaxIdleSeconds { get; init; }
+
+    /// <summary>Replaces the image rules whole; <c>null</c> removes them.</summary>
+    public Optional<ImageRulesRequest?> ImageRules { get; init; }
+
+    /// <summary>Replaces the output hardening whole; <c>null</c> removes it.</summary>
+    public Optional<OutputHardeningRequest?> OutputHardening { get; init; }
 }
 
 /// <summary>Says which header carries the upstream credential, never its value.</summary>
@@ -55,7 +64,9 @@ internal sealed record ModelEndpointResponse(
     IReadOnlyList<string> AllowedMethods,
     bool ForwardClientAddress,
     int StreamMaxDurationSeconds,
-    int StreamMaxIdleSeconds)
+    int StreamMaxIdleSeconds,
+    ImageRulesSnapshot? ImageRules,
+    OutputHardeningSnapshot? OutputHardening)
 {
     public static ModelEndpointResponse From(ModelEndpoint e) => new(
         e.Id,
@@ -70,5 +81,7 @@ internal sealed record ModelEndpointResponse(
         e.AllowedMethods ?? EndpointMethods.Default,
         e.ForwardClientAddress,
         e.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
-        e.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds);
+        e.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
+        ModelEndpointRules.ReadImageRules(e),
+        ModelEndpointRules.ReadOutputHardening(e));
 }

@@ -53,6 +53,19 @@ internal static class ModelEndpointsApi
         ValidateTimeout(timeout, errors);
         EndpointMethods.Validate(request.AllowedMethods, "allowedMethods", errors);
         EndpointStreams.Validate(request.StreamMaxDurationSeconds, request.StreamMaxIdleSeconds, errors);
+
+        var imageRules = request.ImageRules is { } images ? ModelEndpointRules.ToSnapshot(images) : null;
+        var hardening = request.OutputHardening is { } output ? ModelEndpointRules.ToSnapshot(output) : null;
+        if (imageRules is not null)
+        {
+            ModelEndpointRules.Validate(imageRules, errors);
+        }
+
+        if (hardening is not null)
+        {
+            ModelEndpointRules.Validate(hardening, errors);
+        }
+
         if (errors.Any)
         {
             return errors.ToResult();
@@ -77,12 +90,14 @@ internal static class ModelEndpointsApi
             ForwardClientAddress = request.ForwardClientAddress ?? false,
             StreamMaxDurationSeconds = request.StreamMaxDurationSeconds,
             StreamMaxIdleSeconds = request.StreamMaxIdleSeconds,
+            ImageRules = ModelEndpointRules.Write(imageRules),
+            OutputHardening = ModelEndpointRules.Write(hardening),
             CreatedAt = changes.Now,
             UpdatedAt = changes.Now,
         };
         db.ModelEndpoints.Add(endpoint);
         var withCredential = endpoint.UpstreamHeaderName is null ? string.Empty : $" with a credential in '{endpoint.UpstreamHeaderName}'";
-        changes.Audit(tenantId, "endpoint.created", $"endpoint/{endpoint.Id}", $"Registered model '{endpoint.Model}' at {endpoint.BaseUrl}{withCredential}.");
+        changes.Audit(tenantId, "endpoint.created", $"endpoint/{endpoint.Id}", $"Registered model '{endpoint.Model}' at {endpoint.BaseUrl}{withCredential}{ModelEndpointRules.Describe(imageRules, hardening)}.");
         await changes.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/endpoints/{endpoint.Id}", ModelEndpointResponse.From(endpoint));
     }
@@ -193,6 +208,28 @@ internal static class ModelEndpointsApi
                 errors);
             endpoint.StreamMaxDurationSeconds = request.StreamMaxDurationSeconds.HasValue ? request.StreamMaxDurationSeconds.Value : endpoint.StreamMaxDurationSeconds;
             endpoint.StreamMaxIdleSeconds = request.StreamMaxIdleSeconds.HasValue ? request.StreamMaxIdleSeconds.Value : endpoint.StreamMaxIdleSeconds;
+        }
+
+        if (request.ImageRules.HasValue)
+        {
+            var rules = request.ImageRules.Value is { } images ? ModelEndpointRules.ToSnapshot(images) : null;
+            if (rules is not null)
+            {
+                ModelEndpointRules.Validate(rules, errors);
+            }
+
+            endpoint.ImageRules = ModelEndpointRules.Write(rules);
+        }
+
+        if (request.OutputHardening.HasValue)
+        {
+            var hardening = request.OutputHardening.Value is { } output ? ModelEndpointRules.ToSnapshot(output) : null;
+            if (hardening is not null)
+            {
+                ModelEndpointRules.Validate(hardening, errors);
+            }
+
+            endpoint.OutputHardening = ModelEndpointRules.Write(hardening);
         }
 
         endpoint.Enabled = request.Enabled.Or(endpoint.Enabled);

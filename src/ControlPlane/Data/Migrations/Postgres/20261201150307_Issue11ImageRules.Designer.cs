@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 {
     [DbContext(typeof(NpgsqlControlPlaneDbContext))]
-    [Migration("20261201152030_Issue10Hardening")]
-    partial class Issue10Hardening
+    [Migration("20261201150307_Issue11ImageRules")]
+    partial class Issue11ImageRules
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -236,9 +236,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
-                    b.Property<long>("AccessLogDropped")
-                        .HasColumnType("bigint");
-
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("bigint");
 
@@ -277,9 +274,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.PrimitiveCollection<List<string>>("AllowedMethods")
-                        .HasColumnType("text[]");
-
                     b.Property<string>("BaseUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
@@ -291,22 +285,21 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
-                    b.Property<bool>("ForwardClientAddress")
-                        .HasColumnType("boolean");
+                    b.Property<string>("ImageRules")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)");
 
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("OutputHardening")
+                        .HasMaxLength(8192)
+                        .HasColumnType("character varying(8192)");
+
                     b.Property<string>("ProtectedUpstreamCredential")
                         .HasColumnType("text");
-
-                    b.Property<int?>("StreamMaxDurationSeconds")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("StreamMaxIdleSeconds")
-                        .HasColumnType("integer");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
@@ -407,12 +400,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<long>("IncludedRequests")
                         .HasColumnType("bigint");
-
-                    b.Property<int?>("MaxConcurrentRequestsPerKey")
-                        .HasColumnType("integer");
-
-                    b.Property<int?>("MaxConcurrentRequestsPerTenant")
-                        .HasColumnType("integer");
 
                     b.Property<long>("MaxRequestBodyBytes")
                         .HasColumnType("bigint");

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteControlPlaneDbContext))]
-    [Migration("20261201152039_Issue10Hardening")]
-    partial class Issue10Hardening
+    [Migration("20261201150322_Issue11ImageRules")]
+    partial class Issue11ImageRules
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -230,9 +230,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("AccessLogDropped")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("INTEGER");
 
@@ -271,9 +268,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.PrimitiveCollection<string>("AllowedMethods")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("BaseUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
@@ -285,22 +279,21 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
-                    b.Property<bool>("ForwardClientAddress")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("ImageRules")
+                        .HasMaxLength(8192)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("ProtectedUpstreamCredential")
+                    b.Property<string>("OutputHardening")
+                        .HasMaxLength(8192)
                         .HasColumnType("TEXT");
 
-                    b.Property<int?>("StreamMaxDurationSeconds")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("StreamMaxIdleSeconds")
-                        .HasColumnType("INTEGER");
+                    b.Property<string>("ProtectedUpstreamCredential")
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
@@ -398,12 +391,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("IncludedRequests")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("MaxConcurrentRequestsPerKey")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int?>("MaxConcurrentRequestsPerTenant")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("MaxRequestBodyBytes")
