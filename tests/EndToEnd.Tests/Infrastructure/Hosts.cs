@@ -17,7 +17,7 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
     public ControlPlaneHost(GatewayCluster cluster)
     {
         _cluster = cluster;
-        this.UseKestrel(cluster.ControlPlanePort);
+        this.UseKestrel();
     }
 
     public LogCapture Logs { get; } = new();
@@ -25,6 +25,9 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The address as a hosting setting, not UseKestrel(port): the factory sets a port by editing the server's
+        // addresses after the host is built, which races with the app's own start on a loaded machine.
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{_cluster.ControlPlanePort}");
         builder.UseSetting("ControlPlane:Database:ConnectionString", _cluster.Database.ConnectionString);
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", GatewayCluster.AdminToken);
         for (var i = 0; i < _cluster.NodeCount; i++)
@@ -60,7 +63,7 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
         _cluster = cluster;
         Index = index;
         NodeId = $"{cluster.BusPrefix}-node-{index}";
-        this.UseKestrel(0);
+        this.UseKestrel();
     }
 
     public int Index { get; }
@@ -76,6 +79,7 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         builder.UseSetting("DataPlane:NodeId", NodeId);
         builder.UseSetting("DataPlane:ControlPlaneUrl", $"http://127.0.0.1:{_cluster.ControlPlanePort}");
         builder.UseSetting("DataPlane:NodeToken", GatewayCluster.NodeTokenFor(Index));
