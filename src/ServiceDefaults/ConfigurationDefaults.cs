@@ -20,7 +20,9 @@ public static class ConfigurationDefaults
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
-                ["Logging:LogLevel:MassTransit"] = "Warning",
+                // MassTransit warns with a stack trace on every reconnect attempt; BusConnectionLog reports an
+                // outage once when it starts and once when it ends instead.
+                ["Logging:LogLevel:MassTransit"] = "Error",
                 ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
                 ["AllowedHosts"] = "*",
             },

@@ -119,6 +119,12 @@ public sealed class RabbitMqServer : IAsyncDisposable
         }
         finally
         {
+            // The broker's own log (connections, refused permissions) is kept with the services' logs.
+            foreach (var log in Directory.Exists(Path.Combine(_root, "log")) ? Directory.GetFiles(Path.Combine(_root, "log"), "*.log") : [])
+            {
+                File.Copy(log, $"{_logPrefix}.{Path.GetFileName(log)}", overwrite: true);
+            }
+
             if (Directory.Exists(_root))
             {
                 Directory.Delete(_root, recursive: true);
