@@ -36,19 +36,20 @@ P="${PREFIX:+$PREFIX-}"
 CONFIG='InferenceGateway\.Contracts:ConfigRevisionPublished'
 NODE_MESSAGES='InferenceGateway\.Contracts:(DataPlaneHeartbeat|UsageReported)'
 CP_QUEUES='igw-control-plane-[a-z0-9._-]+'
-# Where MassTransit publishes Fault<T> when a consumer fails (nothing consumes them; refusing the publish
-# would close the consumer's channel).
-FAULTS='MassTransit:Fault--InferenceGateway\.Contracts:[A-Za-z0-9]+--'
+# Where MassTransit publishes Fault<T> when a consumer fails (a control plane whose database is down, say):
+# MassTransit:Fault--<type>-- bound to MassTransit:Fault. Nothing consumes them, but a refused declare would
+# close the consumer's channel.
+FAULTS='MassTransit:Fault(--InferenceGateway\.Contracts:[A-Za-z0-9]+--)?'
 NODE_QUEUES='igw-dataplane-[A-Za-z0-9._-]+'
 
 # configure: declare (and, for auto-delete queues, delete) the entity; write: publish to an exchange, or be the
 # destination of a binding; read: consume from a queue, or be the source of a binding.
 CP_CONFIGURE="^${P}(${CONFIG}|${NODE_MESSAGES}|${CP_QUEUES}|${FAULTS})\$"
 CP_WRITE="^${P}(${CONFIG}|${CP_QUEUES}|${FAULTS})\$"
-CP_READ="^${P}(${NODE_MESSAGES}|${CP_QUEUES})\$"
+CP_READ="^${P}(${NODE_MESSAGES}|${CP_QUEUES}|${FAULTS})\$"
 NODE_CONFIGURE="^${P}(${CONFIG}|${NODE_MESSAGES}|${NODE_QUEUES}|${FAULTS})\$"
 NODE_WRITE="^${P}(${NODE_MESSAGES}|${NODE_QUEUES}|${FAULTS})\$"
-NODE_READ="^${P}(${CONFIG}|${NODE_QUEUES})\$"
+NODE_READ="^${P}(${CONFIG}|${NODE_QUEUES}|${FAULTS})\$"
 
 user() { # name password configure write read
   if ! $CTL -q list_users 2>/dev/null | awk '{print $1}' | grep -qx "$1"; then

@@ -3,7 +3,7 @@ using Npgsql;
 namespace InferenceGateway.TestSupport.Topology;
 
 /// <summary>
-/// A PostgreSQL 15 cluster of its own (pg_createcluster on a free port, loopback only) that a test can really stop
+/// A PostgreSQL 15 cluster of its own (pg_createcluster on a free port, listening on localhost only) that a test can really stop
 /// and start while other tests keep the shared server. Needs root, as scripts/services.sh does. Dropped on dispose.
 /// </summary>
 public sealed class PostgresCluster : IAsyncDisposable
@@ -28,7 +28,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     public async Task CreateAsync()
     {
         await Shell.RunAsync("pg_createcluster", [Version, Name, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "-o", "listen_addresses=127.0.0.1", "-o", "fsync=off", "-o", "synchronous_commit=off", "-o", "full_page_writes=off"]);
+            "-o", "fsync=off", "-o", "synchronous_commit=off", "-o", "full_page_writes=off"]);
         _created = true;
         await StartAsync();
         await Shell.RunAsync("runuser", ["-u", "postgres", "--", "psql", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-qAtc",
