@@ -5,8 +5,9 @@
 #   bash bench/run.sh
 #
 # Prints progress on stderr and, on stdout, a table whose last line is exactly
-#   dp/nginx=<ratio> dp/yarp=<ratio>
-# (ratios of median requests/s). The table also goes to bench/out/results.txt; raw wrk outputs, per-round
+#   dp/nginx=<ratio> dp/nginx-policy=<ratio> dp/yarp=<ratio>
+# (ratios of median requests/s; nginx-policy is nginx doing the node's policy, see bench/README.md). The table
+# also goes to bench/out/results.txt; raw wrk outputs, per-round
 # numbers and process logs stay under bench/out/.
 #
 # Settings (environment, with defaults):
@@ -17,7 +18,7 @@
 #                         load to finish tiered JIT compilation, far more than one warm-up run
 #   BENCH_CONNECTIONS=32  wrk -c
 #   BENCH_THREADS=1       wrk -t
-#   BENCH_PORT_BASE=18080 upstream on BASE, nginx on BASE+1, yarp on BASE+2, data plane on BASE+3
+#   BENCH_PORT_BASE=18080 upstream on BASE, nginx on BASE+1, yarp on BASE+2, data plane on BASE+3, nginx-policy on BASE+5
 #   BENCH_SKIP_BUILD=0    1 to reuse the existing Release build under bench/out/artifacts
 #   BENCH_DP_ENV=         extra VAR=value settings for the node's process, for experiments (e.g. DOTNET_GCgen0size=0x4000000)
 #   BENCH_DP_NOLOG=0      1 to add a diagnostic variant "dp-nolog": a second node (BASE+4) without the access-log
@@ -49,8 +50,9 @@ NGINX_PORT=$((PORT_BASE + 1))
 YARP_PORT=$((PORT_BASE + 2))
 DP_PORT=$((PORT_BASE + 3))
 DP_NOLOG_PORT=$((PORT_BASE + 4))
+NGINX_POLICY_PORT=$((PORT_BASE + 5))
 REQUEST_PATH=/t/bench/echo/v1/completions
-VARIANTS=(direct nginx yarp dp)
+VARIANTS=(direct nginx nginx-policy yarp dp)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -140,7 +142,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH"
 CLK_TCK=$(getconf CLK_TCK)
 
-for p in $UP_PORT $NGINX_PORT $YARP_PORT $DP_PORT $([ "$DP_NOLOG" = 1 ] && echo $DP_NOLOG_PORT); do
+for p in $UP_PORT $NGINX_PORT $NGINX_POLICY_PORT $YARP_PORT $DP_PORT $([ "$DP_NOLOG" = 1 ] && echo $DP_NOLOG_PORT); do
   port_open "$p" && die "port $p on 127.0.0.1 is in use; choose other ports with BENCH_PORT_BASE"
 done
 
@@ -164,7 +166,7 @@ fi
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Start everything
 RUN=$OUT/run
-rm -rf "$RUN" "$WRK_OUT"/* "$OUT/access.log"
+rm -rf "$RUN" "$WRK_OUT"/* "$OUT/access.log" "$OUT/nginx-policy-access.log"
 mkdir -p "$RUN/state" "$RUN/nginx/logs" "$RUN/nginx/tmp"
 
 log "starting the upstream on 127.0.0.1:$UP_PORT"
@@ -179,9 +181,15 @@ printed=$(dotnet "$BENCH_DLL" snapshot --dir "$RUN/state" --upstream "http://127
   --snapshot-key "$SNAPSHOT_KEY" 2>"$LOGS/snapshot.log") || { cat "$LOGS/snapshot.log" >&2; die "writing the snapshot failed"; }
 [ "$printed" = "$SNAPSHOT_KEY" ] || die "the snapshot tool used another key than the one given"
 API_KEY=$(cat "$RUN/api-key")
-AUTH="Authorization: Bearer $API_KEY"
+AUTH_VALUE="Bearer $API_KEY"
+AUTH="Authorization: $AUTH_VALUE"
 
-log "starting nginx on 127.0.0.1:$NGINX_PORT"
+log "starting nginx on 127.0.0.1:$NGINX_PORT (plain) and 127.0.0.1:$NGINX_POLICY_PORT (the node's policy)"
+# The nginx-policy server does what the node does on this request, the nginx way: the key looked up in a map (the
+# node hashes it and looks it up in a table), a token bucket per key and one per tenant (limit_req, limits that
+# never reject, like the node's bench plan), the client's credential replaced by the endpoint's, a request id sent
+# upstream and back, the upstream's banner headers hidden, the tenant's prefix stripped from the path, and one JSON
+# line per request in a buffered access log (64 KiB buffer, flushed every 250 ms).
 cat >"$RUN/nginx/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -190,6 +198,7 @@ error_log $RUN/nginx/logs/error.log warn;
 events { worker_connections 1024; }
 http {
   access_log off;
+  server_tokens off;
   client_body_temp_path $RUN/nginx/tmp/body;
   proxy_temp_path $RUN/nginx/tmp/proxy;
   upstream bench_upstream {
@@ -203,6 +212,40 @@ http {
       proxy_http_version 1.1;
       proxy_set_header Connection "";
     }
+  }
+
+  map \$http_authorization \$igw_key_id {
+    "$AUTH_VALUE" "bench-key";
+    default "";
+  }
+  map \$igw_key_id \$igw_tenant {
+    "" "";
+    default "bench";
+  }
+  limit_req_zone \$igw_key_id zone=igw_per_key:10m rate=1000000r/s;
+  limit_req_zone \$igw_tenant zone=igw_per_tenant:10m rate=1000000r/s;
+  log_format igw_json escape=json '{"time":"\$time_iso8601","requestId":"\$request_id","tenant":"\$igw_tenant",'
+    '"keyId":"\$igw_key_id","method":"\$request_method","path":"\$uri","status":\$status,'
+    '"bytesIn":\$request_length,"bytesOut":\$bytes_sent,"durationMs":\$request_time}';
+  server {
+    listen 127.0.0.1:$NGINX_POLICY_PORT;
+    location /t/bench/echo/ {
+      if (\$igw_key_id = "") { return 401; }
+      limit_req zone=igw_per_key burst=1000000 nodelay;
+      limit_req zone=igw_per_tenant burst=1000000 nodelay;
+      access_log $OUT/nginx-policy-access.log igw_json buffer=64k flush=250ms;
+      proxy_pass http://bench_upstream/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Authorization "Bearer upstream-credential-for-bench";
+      proxy_set_header X-API-Key "";
+      proxy_set_header Cookie "";
+      proxy_set_header X-Request-Id \$request_id;
+      proxy_hide_header Server;
+      proxy_hide_header X-Powered-By;
+      add_header X-Request-Id \$request_id always;
+    }
+    location / { return 404; }
   }
 }
 EOF
@@ -258,6 +301,7 @@ fi
 declare -A URL PID
 URL[direct]="http://127.0.0.1:$UP_PORT$REQUEST_PATH";   PID[direct]=""
 URL[nginx]="http://127.0.0.1:$NGINX_PORT$REQUEST_PATH"; PID[nginx]="$NGINX_PID $NGINX_WORKERS"
+URL[nginx-policy]="http://127.0.0.1:$NGINX_POLICY_PORT$REQUEST_PATH"; PID[nginx-policy]="$NGINX_PID $NGINX_WORKERS"
 URL[yarp]="http://127.0.0.1:$YARP_PORT$REQUEST_PATH";   PID[yarp]="$YARP_PID"
 URL[dp]="http://127.0.0.1:$DP_PORT$REQUEST_PATH";       PID[dp]="$DP_PID"
 if [ "$DP_NOLOG" = 1 ]; then URL[dp-nolog]="http://127.0.0.1:$DP_NOLOG_PORT$REQUEST_PATH"; PID[dp-nolog]="$DP_NOLOG_PID"; fi
@@ -404,14 +448,15 @@ declare -A RPS
   echo "# loadavg before measuring: $LOADAVG (after: $(cut -d' ' -f1-3 /proc/loadavg), which includes the ~3 runnable threads of the benchmark itself)"
   echo "# data-plane access log: $access_lines lines for $dp_requests_total responses wrk counted from the node (it does not count"
   echo "# the few requests in flight when a run stops, nor the check request)"
-  printf '%-9s %10s %8s %8s %10s %8s %8s %6s %12s %7s\n' variant req/s p50_ms p99_ms cpu_us/req usr_us sys_us cs/req upstream_us errors
+  printf '%-12s %10s %8s %8s %10s %8s %8s %6s %12s %7s\n' variant req/s p50_ms p99_ms cpu_us/req usr_us sys_us cs/req upstream_us errors
   for v in "${VARIANTS[@]}"; do
     RPS[$v]=$(column_of "$v" 4)
-    printf '%-9s %10.0f %8s %8s %10s %8s %8s %6s %12s %7s\n' "$v" "${RPS[$v]}" "$(column_of "$v" 5 %.3f)" "$(column_of "$v" 6 %.3f)" \
+    printf '%-12s %10.0f %8s %8s %10s %8s %8s %6s %12s %7s\n' "$v" "${RPS[$v]}" "$(column_of "$v" 5 %.3f)" "$(column_of "$v" 6 %.3f)" \
       "$(column_of "$v" 7 %.1f)" "$(column_of "$v" 8 %.1f)" "$(column_of "$v" 9 %.1f)" "$(column_of "$v" 10 %.2f)" "$(column_of "$v" 11 %.1f)" \
       "$(sum_of "$v" 12)"
   done
-  awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v y="${RPS[yarp]}" 'BEGIN { printf "dp/nginx=%.2f dp/yarp=%.2f\n", dp / n, dp / y }'
+  awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" \
+    'BEGIN { printf "dp/nginx=%.2f dp/nginx-policy=%.2f dp/yarp=%.2f\n", dp / n, dp / np, dp / y }'
 } >"$OUT/results.txt"
 
 log "done in $((SECONDS - START_SECONDS)) s; results in bench/out/results.txt"

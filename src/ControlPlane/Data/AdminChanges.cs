@@ -1,16 +1,14 @@
-using System.Text.Json;
 using InferenceGateway.Contracts;
-using InferenceGateway.ControlPlane.Messaging;
-using Microsoft.EntityFrameworkCore;
+using InferenceGateway.ControlPlane.Features.Configuration;
 
 namespace InferenceGateway.ControlPlane.Data;
 
 /// <summary>
 /// The unit of work of every admin mutation: the entity changes, exactly one audit event, a new configuration
-/// revision and the outbox message that announces it are committed in one transaction. The relay is woken
+/// revision and the outbox message that announces it (<see cref="ConfigPublisher"/>) are committed in one transaction. The relay is woken
 /// after the commit, so a change reaches the bus without waiting for a poll.
 /// </summary>
-internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, IHttpContextAccessor http, OutboxSignal outbox)
+internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, IHttpContextAccessor http, ConfigPublisher publisher)
 {
     private AuditEvent? _audit;
 
@@ -52,39 +50,11 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-
-        // Taking the next revision locks the revision row until commit, so revisions commit in order.
-        var revision = await NextRevisionAsync(cancellationToken);
-        var message = new ConfigRevisionPublished
-        {
-            MessageId = Guid.CreateVersion7(),
-            Revision = revision,
-            ChangedAt = Now,
-            Kind = delta.Count > 0 ? ConfigChangeKind.Delta : ConfigChangeKind.Full,
-            Changes = delta,
-        };
-        db.ConfigRevisions.Add(new ConfigRevision
-        {
-            Revision = revision,
-            ChangedAt = Now,
-            Kind = message.Kind,
-            ChangesJson = JsonSerializer.Serialize(delta, ContractJson.Options),
-            Cause = audit.Action,
-        });
-        db.OutboxMessages.Add(OutboxMessageFactory.Create(message, message.MessageId, Now));
-        await db.SaveChangesAsync(cancellationToken);
+        await publisher.AddRevisionAsync(delta, audit.Action, Now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        outbox.Notify();
+        publisher.Committed();
     }
 
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % 10), TimeSpan.Zero);
-
-    private async Task<long> NextRevisionAsync(CancellationToken cancellationToken)
-    {
-        var next = await db.Database
-            .SqlQueryRaw<long>("""UPDATE "ConfigState" SET "Revision" = "Revision" + 1 WHERE "Id" = 1 RETURNING "Revision" AS "Value" """)
-            .ToListAsync(cancellationToken);
-        return next.Single();
-    }
 }

@@ -85,7 +85,9 @@ public static class ControlPlaneHosting
             sp.GetRequiredService<IHostResolver>()));
         services.AddSingleton<UpstreamCredentials>();
         services.AddSingleton<OutboxSignal>();
+        services.AddScoped<ConfigPublisher>();
         services.AddScoped<AdminChanges>();
+        services.AddSingleton<SnapshotMapper>();
         services.AddScoped<ApiKeyVerifier>();
         services.AddScoped<ConfigCompiler>();
         services.AddSingleton<SnapshotCache>();

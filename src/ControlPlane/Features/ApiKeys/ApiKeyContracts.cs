@@ -1,4 +1,3 @@
-using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.Security.Keys;
 
@@ -47,24 +46,4 @@ internal static class ApiKeyStatus
 {
     public static string Of(ApiKey key, DateTimeOffset now) =>
         key.RevokedAt is not null ? "revoked" : key.ExpiresAt is { } e && e <= now ? "expired" : "active";
-}
-
-internal static class ApiKeySnapshots
-{
-    /// <summary>What nodes get for a live key: hashes and limits, never a secret; a previous secret only during its grace.</summary>
-    public static ApiKeySnapshot From(ApiKey k, DateTimeOffset now)
-    {
-        var inGrace = k.PreviousSecretHash is not null && k.PreviousSecretExpiresAt is { } until && until > now;
-        return new()
-        {
-            KeyId = k.Id,
-            PublicId = k.PublicId,
-            TenantId = k.TenantId,
-            Hash = Convert.ToHexStringLower(k.SecretHash),
-            PreviousHash = inGrace ? Convert.ToHexStringLower(k.PreviousSecretHash!) : null,
-            PreviousHashExpiresAt = inGrace ? k.PreviousSecretExpiresAt : null,
-            AllowedModels = k.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
-            ExpiresAt = k.ExpiresAt,
-        };
-    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -111,7 +112,7 @@ internal static class BlocksApi
         };
         db.Blocks.Add(block);
         changes.Audit(tenantId, "block.issued", $"block/{block.Id}", $"Blocked {block.Target.ToString().ToLowerInvariant()} {block.Value} for {duration} s: {block.Reason}");
-        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.BlockIssued, Block = ToSnapshot(block) }], ct);
+        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.BlockIssued, Block = SnapshotMapper.Block(block) }], ct);
         return TypedResults.Created($"/api/v1/blocks/{block.Id}", BlockResponse.From(block));
     }
 
@@ -151,12 +152,4 @@ internal static class BlocksApi
         await changes.CommitAsync(ct);
         return TypedResults.Ok(BlockResponse.From(block));
     }
-
-    public static BlockSnapshot ToSnapshot(Block block) => new()
-    {
-        BlockId = block.Id,
-        Target = block.Target,
-        Value = block.Value,
-        ExpiresAt = block.ExpiresAt,
-    };
 }

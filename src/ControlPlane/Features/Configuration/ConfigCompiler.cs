@@ -4,10 +4,6 @@ using System.Text.Json;
 using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
-using InferenceGateway.ControlPlane.Features.ApiKeys;
-using InferenceGateway.ControlPlane.Features.Blocks;
-using InferenceGateway.ControlPlane.Features.ModelEndpoints;
-using InferenceGateway.Security.Networking;
 using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.Configuration;
@@ -22,7 +18,7 @@ internal sealed record CompileResult(long Revision, ConfigSnapshot Snapshot, IRe
 /// longer admits, a credential that no longer decrypts...) is left out and reported, so the snapshot served is
 /// always valid and the rest of the configuration keeps flowing.
 /// </summary>
-internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentials credentials, EndpointUrlValidator urls, TimeProvider time)
+internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper mapper, TimeProvider time)
 {
     public async Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
         await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(cancellationToken);
@@ -77,7 +73,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
         var routes = new List<RouteSnapshot>(endpoints.Count);
         foreach (var endpoint in endpoints.Where(e => tenantsById.ContainsKey(e.TenantId)).OrderBy(e => e.Id))
         {
-            if (CompileRoute(endpoint, tenantsById[endpoint.TenantId], problems) is { } route)
+            if (mapper.Route(endpoint, tenantsById[endpoint.TenantId], problems) is { } route)
             {
                 routes.Add(route);
             }
@@ -107,78 +103,13 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, UpstreamCredentia
             Revision = 0,
             CompiledAt = default,
             ContentHash = string.Empty,
-            Plans = validPlans.OrderBy(p => p.Id).Select(ToSnapshot).ToList(),
-            Tenants = validTenants.OrderBy(t => t.Id).Select(t => new TenantSnapshot
-            {
-                TenantId = t.Id,
-                Slug = t.Slug,
-                Status = t.Status == TenantStatus.Active ? TenantState.Active : TenantState.Suspended,
-                PlanId = t.PlanId,
-            }).ToList(),
+            Plans = validPlans.OrderBy(p => p.Id).Select(SnapshotMapper.Plan).ToList(),
+            Tenants = validTenants.OrderBy(t => t.Id).Select(SnapshotMapper.Tenant).ToList(),
             Routes = routes.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ToList(),
-            Keys = validKeys.OrderBy(k => k.Id).Select(k => ApiKeySnapshots.From(k, now)).ToList(),
-            Blocks = blocks.OrderBy(b => b.Id).Select(BlocksApi.ToSnapshot).ToList(),
+            Keys = validKeys.OrderBy(k => k.Id).Select(k => SnapshotMapper.Key(k, now)).ToList(),
+            Blocks = blocks.OrderBy(b => b.Id).Select(SnapshotMapper.Block).ToList(),
         };
         var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, ContractJson.Options)));
         return new CompileResult(revision, content with { Revision = revision, CompiledAt = now, ContentHash = hash }, problems);
     }
-
-    private RouteSnapshot? CompileRoute(ModelEndpoint endpoint, Tenant tenant, List<string> errors)
-    {
-        var urlErrors = new List<string>();
-        if (!EndpointUrl.TryParse(endpoint.BaseUrl, out var url, out var host, urlErrors))
-        {
-            errors.Add($"endpoint {endpoint.Id} left out: its base URL is not valid");
-            return null;
-        }
-
-        // Names are checked again by every node at connect time; literal addresses can be checked here, which
-        // catches an allow-list that has been narrowed since registration.
-        if (host.Address is { } address && urls.Policy.Check(address) is { } reason)
-        {
-            errors.Add($"endpoint {endpoint.Id} left out: its host is {reason}");
-            return null;
-        }
-
-        string? credential = null;
-        if (endpoint.ProtectedUpstreamCredential is { } protectedValue)
-        {
-            try
-            {
-                credential = credentials.Unprotect(protectedValue);
-            }
-            catch (CryptographicException)
-            {
-                errors.Add($"endpoint {endpoint.Id} left out: its upstream credential cannot be decrypted (were the data-protection keys or the master key changed?)");
-                return null;
-            }
-        }
-
-        return new RouteSnapshot
-        {
-            TenantId = tenant.Id,
-            TenantSlug = tenant.Slug,
-            Model = endpoint.Model,
-            EndpointId = endpoint.Id,
-            BaseUrl = url!.ToString().TrimEnd('/'),
-            UpstreamHeaderName = credential is null ? null : endpoint.UpstreamHeaderName,
-            UpstreamHeaderValue = credential,
-            TimeoutSeconds = endpoint.TimeoutSeconds,
-        };
-    }
-
-    private static PlanSnapshot ToSnapshot(Plan p) => new()
-    {
-        PlanId = p.Id,
-        Name = p.Name,
-        RequestsPerSecondPerKey = p.RequestsPerSecondPerKey,
-        BurstPerKey = p.BurstPerKey,
-        RequestsPerSecondPerTenant = p.RequestsPerSecondPerTenant,
-        BurstPerTenant = p.BurstPerTenant,
-        MonthlyRequestQuota = p.MonthlyRequestQuota,
-        MonthlyInputTokenQuota = p.MonthlyInputTokenQuota,
-        MonthlyOutputTokenQuota = p.MonthlyOutputTokenQuota,
-        MaxRequestBodyBytes = p.MaxRequestBodyBytes,
-        AllowedModels = p.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
-    };
 }

@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using InferenceGateway.Contracts.Snapshots;
+using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.ModelEndpoints;
+using InferenceGateway.Security.Networking;
+
+namespace InferenceGateway.ControlPlane.Features.Configuration;
+
+/// <summary>
+/// The one mapping from entities to the snapshot items nodes serve, used by the compiler (whole snapshots) and by
+/// the admin mutations (deltas), so a delta always carries exactly what the next compile would.
+/// </summary>
+internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUrlValidator urls)
+{
+    public static PlanSnapshot Plan(Plan p) => new()
+    {
+        PlanId = p.Id,
+        Name = p.Name,
+        RequestsPerSecondPerKey = p.RequestsPerSecondPerKey,
+        BurstPerKey = p.BurstPerKey,
+        RequestsPerSecondPerTenant = p.RequestsPerSecondPerTenant,
+        BurstPerTenant = p.BurstPerTenant,
+        MonthlyRequestQuota = p.MonthlyRequestQuota,
+        MonthlyInputTokenQuota = p.MonthlyInputTokenQuota,
+        MonthlyOutputTokenQuota = p.MonthlyOutputTokenQuota,
+        MaxRequestBodyBytes = p.MaxRequestBodyBytes,
+        AllowedModels = p.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
+    };
+
+    public static TenantSnapshot Tenant(Tenant t) => new()
+    {
+        TenantId = t.Id,
+        Slug = t.Slug,
+        Status = t.Status == TenantStatus.Active ? TenantState.Active : TenantState.Suspended,
+        PlanId = t.PlanId,
+    };
+
+    /// <summary>What nodes get for a live key: hashes and limits, never a secret; a previous secret only during its grace.</summary>
+    public static ApiKeySnapshot Key(ApiKey k, DateTimeOffset now)
+    {
+        var inGrace = k.PreviousSecretHash is not null && k.PreviousSecretExpiresAt is { } until && until > now;
+        return new()
+        {
+            KeyId = k.Id,
+            PublicId = k.PublicId,
+            TenantId = k.TenantId,
+            Hash = Convert.ToHexStringLower(k.SecretHash),
+            PreviousHash = inGrace ? Convert.ToHexStringLower(k.PreviousSecretHash!) : null,
+            PreviousHashExpiresAt = inGrace ? k.PreviousSecretExpiresAt : null,
+            AllowedModels = k.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
+            ExpiresAt = k.ExpiresAt,
+        };
+    }
+
+    public static BlockSnapshot Block(Block block) => new()
+    {
+        BlockId = block.Id,
+        Target = block.Target,
+        Value = block.Value,
+        ExpiresAt = block.ExpiresAt,
+    };
+
+    /// <summary>
+    /// The route of an endpoint, or null (with the reason added to <paramref name="problems"/>) when it cannot be
+    /// served safely: an invalid URL, a literal address the allow-list no longer admits, a credential that no
+    /// longer decrypts.
+    /// </summary>
+    public RouteSnapshot? Route(ModelEndpoint endpoint, Tenant tenant, List<string> problems)
+    {
+        var urlErrors = new List<string>();
+        if (!EndpointUrl.TryParse(endpoint.BaseUrl, out var url, out var host, urlErrors))
+        {
+            problems.Add($"endpoint {endpoint.Id} left out: its base URL is not valid");
+            return null;
+        }
+
+        // Names are checked again by every node at connect time; literal addresses can be checked here, which
+        // catches an allow-list that has been narrowed since registration.
+        if (host.Address is { } address && urls.Policy.Check(address) is { } reason)
+        {
+            problems.Add($"endpoint {endpoint.Id} left out: its host is {reason}");
+            return null;
+        }
+
+        string? credential = null;
+        if (endpoint.ProtectedUpstreamCredential is { } protectedValue)
+        {
+            try
+            {
+                credential = credentials.Unprotect(protectedValue);
+            }
+            catch (CryptographicException)
+            {
+                problems.Add($"endpoint {endpoint.Id} left out: its upstream credential cannot be decrypted (were the data-protection keys or the master key changed?)");
+                return null;
+            }
+        }
+
+        return new RouteSnapshot
+        {
+            TenantId = tenant.Id,
+            TenantSlug = tenant.Slug,
+            Model = endpoint.Model,
+            EndpointId = endpoint.Id,
+            BaseUrl = url!.ToString().TrimEnd('/'),
+            UpstreamHeaderName = credential is null ? null : endpoint.UpstreamHeaderName,
+            UpstreamHeaderValue = credential,
+            TimeoutSeconds = endpoint.TimeoutSeconds,
+        };
+    }
+}
