@@ -27,7 +27,15 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
         builder.UseEnvironment("Testing");
         builder.UseSetting("ControlPlane:Database:ConnectionString", _cluster.Database.ConnectionString);
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", GatewayCluster.AdminToken);
-        builder.UseSetting("ControlPlane:Nodes:Tokens:0", GatewayCluster.NodeToken);
+        for (var i = 0; i < _cluster.NodeCount; i++)
+        {
+            builder.UseSetting($"ControlPlane:Nodes:Credentials:{_cluster.BusPrefix}-node-{i}", GatewayCluster.NodeTokenFor(i));
+        }
+
+        builder.UseSetting($"ControlPlane:Nodes:Credentials:{_cluster.ProbeNodeId}", GatewayCluster.ProbeToken);
+
+        // Nodes restart within seconds in these tests; a short lease lets the new process take its node id over.
+        builder.UseSetting("ControlPlane:Nodes:InstanceLease", "00:00:02");
         builder.UseSetting("ControlPlane:DataProtection:MasterKey", Convert.ToBase64String(_cluster.MasterKey));
         builder.UseSetting("ControlPlane:Endpoints:AllowedPrivateNetworks:0", "127.0.0.1/32");
         builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -69,7 +77,7 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
         builder.UseEnvironment("Testing");
         builder.UseSetting("DataPlane:NodeId", NodeId);
         builder.UseSetting("DataPlane:ControlPlaneUrl", $"http://127.0.0.1:{_cluster.ControlPlanePort}");
-        builder.UseSetting("DataPlane:NodeToken", GatewayCluster.NodeToken);
+        builder.UseSetting("DataPlane:NodeToken", GatewayCluster.NodeTokenFor(Index));
         builder.UseSetting("DataPlane:SnapshotKey", Convert.ToBase64String(_cluster.SnapshotKey));
         builder.UseSetting("DataPlane:StateDirectory", StateDirectory);
         builder.UseSetting("DataPlane:AccessLog:Path", AccessLogFile);

@@ -1,6 +1,4 @@
 using System.Data;
-using System.Security.Cryptography;
-using System.Text.Json;
 using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
@@ -18,7 +16,7 @@ internal sealed record CompileResult(long Revision, ConfigSnapshot Snapshot, IRe
 /// longer admits, a credential that no longer decrypts...) is left out and reported, so the snapshot served is
 /// always valid and the rest of the configuration keeps flowing.
 /// </summary>
-internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper mapper, TimeProvider time)
+internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper mapper, ConfigSigner signer, TimeProvider time)
 {
     public async Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
         await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(cancellationToken);
@@ -28,7 +26,8 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         // One consistent read: the revision and the rows it describes.
         await using var transaction = await db.Database.BeginTransactionAsync(
             db.IsSqlite ? IsolationLevel.Serializable : IsolationLevel.RepeatableRead, cancellationToken);
-        var revision = await CurrentRevisionAsync(cancellationToken);
+        var state = await db.ConfigState.AsNoTracking().SingleAsync(cancellationToken);
+        var revision = state.Revision;
         var plans = await db.Plans.AsNoTracking().ToListAsync(cancellationToken);
         var tenants = await db.Tenants.AsNoTracking().ToListAsync(cancellationToken);
         var endpoints = await db.ModelEndpoints.AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
@@ -109,7 +108,14 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             Keys = validKeys.OrderBy(k => k.Id).Select(k => SnapshotMapper.Key(k, now)).ToList(),
             Blocks = blocks.OrderBy(b => b.Id).Select(SnapshotMapper.Block).ToList(),
         };
-        var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, ContractJson.Options)));
-        return new CompileResult(revision, content with { Revision = revision, CompiledAt = now, ContentHash = hash }, problems);
+        var snapshot = content with
+        {
+            Revision = revision,
+            Epoch = state.Epoch,
+            CompiledAt = now,
+            ContentHash = ConfigContent.Hash(content),
+            SigningKeys = signer.PublicKeys,
+        };
+        return new CompileResult(revision, snapshot, problems);
     }
 }

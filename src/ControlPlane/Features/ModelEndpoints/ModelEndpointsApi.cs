@@ -1,4 +1,6 @@
+using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.Security.Networking;
 using Microsoft.EntityFrameworkCore;
@@ -24,9 +26,9 @@ internal static class ModelEndpointsApi
 
     private static async Task<IResult> CreateAsync(
         Guid tenantId, CreateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
-        EndpointUrlValidator urls, UpstreamCredentials credentials, CancellationToken ct)
+        EndpointUrlValidator urls, UpstreamCredentials credentials, SnapshotMapper mapper, CancellationToken ct)
     {
-        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
+        if (await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct) is not { } tenant)
         {
             return Problems.NotFound("tenant");
         }
@@ -72,7 +74,7 @@ internal static class ModelEndpointsApi
         db.ModelEndpoints.Add(endpoint);
         var withCredential = endpoint.UpstreamHeaderName is null ? string.Empty : $" with a credential in '{endpoint.UpstreamHeaderName}'";
         changes.Audit(tenantId, "endpoint.created", $"endpoint/{endpoint.Id}", $"Registered model '{endpoint.Model}' at {endpoint.BaseUrl}{withCredential}.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([mapper.RouteChange(endpoint, tenant)], ct);
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/endpoints/{endpoint.Id}", ModelEndpointResponse.From(endpoint));
     }
 
@@ -103,7 +105,7 @@ internal static class ModelEndpointsApi
 
     private static async Task<IResult> UpdateAsync(
         Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
-        EndpointUrlValidator urls, UpstreamCredentials credentials, CancellationToken ct)
+        EndpointUrlValidator urls, UpstreamCredentials credentials, SnapshotMapper mapper, CancellationToken ct)
     {
         if (await db.ModelEndpoints.FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is not { } endpoint)
         {
@@ -169,7 +171,8 @@ internal static class ModelEndpointsApi
             .Select(p => p.Metadata.Name)
             .Concat(credentialChanged ? ["UpstreamCredential"] : []);
         changes.Audit(tenantId, "endpoint.updated", $"endpoint/{endpoint.Id}", $"Updated model '{endpoint.Model}': {string.Join(", ", changed)}.");
-        await changes.CommitAsync(ct);
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct);
+        await changes.CommitAsync([mapper.RouteChange(endpoint, tenant)], ct);
         return TypedResults.Ok(ModelEndpointResponse.From(endpoint));
     }
 
@@ -182,7 +185,7 @@ internal static class ModelEndpointsApi
 
         db.ModelEndpoints.Remove(endpoint);
         changes.Audit(tenantId, "endpoint.deleted", $"endpoint/{endpoint.Id}", $"Deleted model '{endpoint.Model}'.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new RouteRemoved { EndpointId = endpoint.Id }], ct);
         return TypedResults.NoContent();
     }
 
