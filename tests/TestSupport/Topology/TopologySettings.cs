@@ -43,8 +43,8 @@ public sealed class TopologySettings
         };
         for (var i = 0; i < NodeTokens.Count; i++)
         {
-            // One credential per node (today a list of accepted tokens).
-            settings[$"ControlPlane__Nodes__Tokens__{i}"] = NodeTokens[i];
+            // One credential per node id.
+            settings[$"ControlPlane__Nodes__Credentials__{NodeId(i)}"] = NodeTokens[i];
         }
 
         return WithCommon(settings, broker);
