@@ -150,6 +150,20 @@ public sealed class GatewayTopology : IAsyncDisposable
         }, $"node {index} to be ready", TimeSpan.FromSeconds(180), () => process.Tail());
     }
 
+    /// <summary>
+    /// Drops the control plane's database (on the shared server) while the control plane is stopped: its next start
+    /// creates it again, with revisions starting over and a new epoch, as after a rebuilt or lost database.
+    /// </summary>
+    public async Task DropDatabaseAsync()
+    {
+        if (ControlPlane is not null || _sharedDatabase is null)
+        {
+            throw new InvalidOperationException("stop the control plane first; only a database on the shared server can be dropped");
+        }
+
+        await _sharedDatabase.DisposeAsync();
+    }
+
     /// <summary>SIGKILL: the node gets no chance to save or say goodbye.</summary>
     public async Task KillNodeAsync(int index)
     {
