@@ -58,6 +58,7 @@ internal sealed partial class ConfigSynchronizer(
                 if (ex is NodeIdInUseException)
                 {
                     config.RecordFailure(ex.Message);
+                    LogNodeIdInUse(logger, options.Value.NodeId);
                 }
                 else if (ex is not (HttpRequestException or SnapshotPullException or OperationCanceledException))
                 {
@@ -115,6 +116,9 @@ internal sealed partial class ConfigSynchronizer(
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Cannot pull configuration from the control plane ({Error}); serving revision {Revision} and retrying")]
     private static partial void LogPullFailed(ILogger logger, string error, long revision);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Error, Message = "The control plane refused this process: another live node process uses the node id {NodeId}; give each node its own DataPlane:NodeId")]
+    private static partial void LogNodeIdInUse(ILogger logger, string nodeId);
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "Reached the control plane again after {Failures} failed pulls")]
     private static partial void LogReconnected(ILogger logger, int failures);

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using InferenceGateway.Contracts;
+using InferenceGateway.Contracts.Rules;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.DataPlane.Blocking;
 
@@ -21,9 +22,7 @@ internal static class NodeStateBuilder
         var plans = new Dictionary<Guid, PlanEntry>();
         foreach (var plan in snapshot.Plans ?? [])
         {
-            if (!double.IsFinite(plan.RequestsPerSecondPerKey) || plan.RequestsPerSecondPerKey <= 0 || plan.BurstPerKey < 1
-                || !double.IsFinite(plan.RequestsPerSecondPerTenant) || plan.RequestsPerSecondPerTenant <= 0 || plan.BurstPerTenant < 1
-                || plan.MaxRequestBodyBytes < 1)
+            if (!ConfigRules.IsPlanServable(plan.RequestsPerSecondPerKey, plan.BurstPerKey, plan.RequestsPerSecondPerTenant, plan.BurstPerTenant, plan.MaxRequestBodyBytes))
             {
                 errors.Add($"plan {plan.PlanId}: a limit is out of range");
             }
@@ -42,9 +41,15 @@ internal static class NodeStateBuilder
                 continue;
             }
 
-            if (route.TimeoutSeconds is < 1 or > 3600)
+            if (!ConfigRules.IsTimeout(route.TimeoutSeconds))
             {
                 errors.Add($"route {route.TenantSlug}/{route.Model}: the timeout is out of range");
+                continue;
+            }
+
+            if (!ConfigRules.IsTenantSlug(route.TenantSlug) || !ConfigRules.IsModelSlug(route.Model))
+            {
+                errors.Add($"route {route.EndpointId}: the tenant or model name is not valid");
                 continue;
             }
 
@@ -68,6 +73,12 @@ internal static class NodeStateBuilder
         var tenants = new List<TenantEntry>();
         foreach (var tenant in snapshot.Tenants ?? [])
         {
+            if (!ConfigRules.IsTenantSlug(tenant.Slug))
+            {
+                errors.Add($"tenant {tenant.TenantId}: the slug is not valid");
+                continue;
+            }
+
             if (!plans.TryGetValue(tenant.PlanId, out var plan))
             {
                 errors.Add($"tenant {tenant.Slug}: its plan is missing");

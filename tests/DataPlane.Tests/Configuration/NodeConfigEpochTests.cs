@@ -90,3 +90,33 @@ public sealed class NodeConfigEpochTests
         Assert.Null(_config.LastReset);
     }
 }
+
+/// <summary>The rules the admin API checks are the ones the node checks (one definition in Contracts).</summary>
+public sealed class SharedRulesTests
+{
+    [Theory]
+    [InlineData(InferenceGateway.Contracts.Rules.ConfigRules.MaxTimeoutSeconds, true)]
+    [InlineData(InferenceGateway.Contracts.Rules.ConfigRules.MaxTimeoutSeconds + 1, false)]
+    [InlineData(0, false)]
+    public void ApplySnapshot_EndpointTimeout_IsBoundedAsTheAdminApiBoundsIt(int timeout, bool accepted)
+    {
+        var config = new NodeConfig(new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<NodeConfig>.Instance);
+        var (snapshot, _) = SnapshotFactory.Create(revision: 1);
+
+        var outcome = config.ApplySnapshot(snapshot with { Routes = [snapshot.Routes[0] with { TimeoutSeconds = timeout }, .. snapshot.Routes.Skip(1)] }, "pull");
+
+        Assert.Equal(accepted ? ApplyOutcome.Applied : ApplyOutcome.Rejected, outcome);
+    }
+
+    [Fact]
+    public void ApplySnapshot_TenantSlugTheApiWouldRefuse_IsRejected()
+    {
+        var config = new NodeConfig(new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<NodeConfig>.Instance);
+        var (snapshot, _) = SnapshotFactory.Create(revision: 1, tenants: 1);
+
+        var outcome = config.ApplySnapshot(snapshot with { Tenants = [snapshot.Tenants[0] with { Slug = "Not_A_Slug" }], Routes = [] }, "pull");
+
+        Assert.Equal(ApplyOutcome.Rejected, outcome);
+        Assert.Contains("slug is not valid", config.LastApplyError);
+    }
+}

@@ -1,5 +1,6 @@
 using System.Data;
 using InferenceGateway.Contracts;
+using InferenceGateway.Contracts.Rules;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
 using Microsoft.EntityFrameworkCore;
@@ -42,9 +43,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         var validPlans = new List<Plan>();
         foreach (var plan in plans)
         {
-            if (!double.IsFinite(plan.RequestsPerSecondPerKey) || plan.RequestsPerSecondPerKey <= 0 || plan.BurstPerKey < 1
-                || !double.IsFinite(plan.RequestsPerSecondPerTenant) || plan.RequestsPerSecondPerTenant <= 0 || plan.BurstPerTenant < 1
-                || plan.MaxRequestBodyBytes < 1)
+            if (!ConfigRules.IsPlanServable(plan.RequestsPerSecondPerKey, plan.BurstPerKey, plan.RequestsPerSecondPerTenant, plan.BurstPerTenant, plan.MaxRequestBodyBytes))
             {
                 problems.Add($"plan {plan.Id} left out (with its tenants): a rate, burst or body limit is out of range");
             }

@@ -92,6 +92,14 @@ internal static class SnapshotApi
             return null;
         }
 
-        return revisions.SelectMany(r => ConfigPublisher.ReadChanges(r, protection)).ToList();
+        try
+        {
+            return revisions.SelectMany(r => ConfigPublisher.ReadChanges(r, protection)).ToList();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException)
+        {
+            // A row written by another version, or one whose encryption key is gone: the full snapshot says the same.
+            return null;
+        }
     }
 }

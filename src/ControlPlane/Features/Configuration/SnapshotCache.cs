@@ -21,10 +21,14 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
     private readonly SemaphoreSlim _compileLock = new(1, 1);
     private volatile CompiledSnapshot? _latest;
 
-    /// <summary>The snapshot for <paramref name="revision"/> of <paramref name="epoch"/>, or a newer one of that epoch.</summary>
+    /// <summary>
+    /// The snapshot for <paramref name="revision"/> of <paramref name="epoch"/> (or a newer one, when the database moved
+    /// on while compiling). Only an exact match is served from the cache: a restored database is at a lower revision
+    /// of the same epoch, and a snapshot cached before the restore must not outlive it.
+    /// </summary>
     public async Task<CompiledSnapshot> GetAsync(Guid epoch, long revision, CancellationToken cancellationToken)
     {
-        if (_latest is { } cached && cached.Snapshot.Epoch == epoch && cached.Snapshot.Revision >= revision)
+        if (_latest is { } cached && cached.Snapshot.Epoch == epoch && cached.Snapshot.Revision == revision)
         {
             return cached;
         }
@@ -32,7 +36,7 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
         await _compileLock.WaitAsync(cancellationToken);
         try
         {
-            if (_latest is { } again && again.Snapshot.Epoch == epoch && again.Snapshot.Revision >= revision)
+            if (_latest is { } again && again.Snapshot.Epoch == epoch && again.Snapshot.Revision == revision)
             {
                 return again;
             }

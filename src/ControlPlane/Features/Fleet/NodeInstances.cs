@@ -11,7 +11,7 @@ namespace InferenceGateway.ControlPlane.Features.Fleet;
 /// <see cref="NodeAuthOptions.InstanceLease"/> after the last one. Another process presenting the same id meanwhile
 /// is refused, so two machines configured alike do not silently share a node's identity (and its fleet row).
 /// </summary>
-internal sealed class NodeInstances(ControlPlaneDbContext db, IOptions<NodeAuthOptions> options, TimeProvider time)
+internal sealed partial class NodeInstances(ControlPlaneDbContext db, IOptions<NodeAuthOptions> options, TimeProvider time, ILogger<NodeInstances> logger)
 {
     /// <summary>Records <paramref name="instanceId"/> as the holder of <paramref name="nodeId"/>; false when another live instance holds it.</summary>
     public async Task<bool> TryClaimAsync(string nodeId, Guid instanceId, CancellationToken cancellationToken)
@@ -25,6 +25,7 @@ internal sealed class NodeInstances(ControlPlaneDbContext db, IOptions<NodeAuthO
         }
         else if (!MayClaim(node, instanceId, now, options.Value.InstanceLease))
         {
+            LogRefused(logger, nodeId);
             return false;
         }
 
@@ -44,4 +45,7 @@ internal sealed class NodeInstances(ControlPlaneDbContext db, IOptions<NodeAuthO
 
     public static bool MayClaim(DataPlaneNode node, Guid instanceId, DateTimeOffset now, TimeSpan lease) =>
         node.InstanceId == instanceId || node.InstanceId == Guid.Empty || now - node.InstanceSeenAt >= lease;
+
+    [LoggerMessage(EventId = 2020, Level = LogLevel.Warning, Message = "Refused a pull for node id {NodeId}: another live node process holds that id")]
+    private static partial void LogRefused(ILogger logger, string nodeId);
 }

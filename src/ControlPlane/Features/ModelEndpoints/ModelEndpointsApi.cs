@@ -1,3 +1,4 @@
+using InferenceGateway.Contracts.Rules;
 using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.Configuration;
@@ -10,7 +11,7 @@ namespace InferenceGateway.ControlPlane.Features.ModelEndpoints;
 internal static class ModelEndpointsApi
 {
     public const int DefaultTimeoutSeconds = 60;
-    public const int MaxTimeoutSeconds = 600;
+    public const int MaxTimeoutSeconds = ConfigRules.MaxTimeoutSeconds;
 
     public static RouteGroupBuilder MapModelEndpointsApi(this RouteGroupBuilder api)
     {
@@ -191,7 +192,7 @@ internal static class ModelEndpointsApi
 
     private static void ValidateTimeout(int timeout, ValidationErrors errors)
     {
-        if (timeout is < 1 or > MaxTimeoutSeconds)
+        if (!ConfigRules.IsTimeout(timeout))
         {
             errors.Add("timeoutSeconds", $"The timeout is from 1 to {MaxTimeoutSeconds} seconds.");
         }

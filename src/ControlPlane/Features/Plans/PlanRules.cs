@@ -1,3 +1,4 @@
+using InferenceGateway.Contracts.Rules;
 using System.Text.RegularExpressions;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Infrastructure;
@@ -7,7 +8,7 @@ namespace InferenceGateway.ControlPlane.Features.Plans;
 /// <summary>Applies a plan request to an entity and checks the result as a whole.</summary>
 internal static partial class PlanRules
 {
-    public const long MaxBodyBytesCeiling = 1L << 30;
+    public const long MaxBodyBytesCeiling = ConfigRules.MaxBodyBytesCeiling;
 
     /// <summary>A new plan's values before the request is applied.</summary>
     public static Plan Defaults(Guid id, DateTimeOffset now) => new()
@@ -73,7 +74,7 @@ internal static partial class PlanRules
         Quota(plan.MonthlyRequestQuota, "limits.monthlyRequestQuota", errors);
         Quota(plan.MonthlyInputTokenQuota, "limits.monthlyInputTokenQuota", errors);
         Quota(plan.MonthlyOutputTokenQuota, "limits.monthlyOutputTokenQuota", errors);
-        if (plan.MaxRequestBodyBytes is < 1 or > MaxBodyBytesCeiling)
+        if (!ConfigRules.IsBodyLimit(plan.MaxRequestBodyBytes))
         {
             errors.Add("limits.maxRequestBodyBytes", $"The maximum request body is from 1 to {MaxBodyBytesCeiling} bytes.");
         }
@@ -123,7 +124,7 @@ internal static partial class PlanRules
 
     private static void Rate(double value, string field, ValidationErrors errors)
     {
-        if (!double.IsFinite(value) || value < 0.001 || value > 1_000_000)
+        if (!ConfigRules.IsRate(value))
         {
             errors.Add(field, "The rate is a number of requests per second from 0.001 to 1000000.");
         }
@@ -131,7 +132,7 @@ internal static partial class PlanRules
 
     private static void Burst(int value, string field, ValidationErrors errors)
     {
-        if (value is < 1 or > 1_000_000)
+        if (!ConfigRules.IsBurst(value))
         {
             errors.Add(field, "The burst is from 1 to 1000000 requests.");
         }
