@@ -164,6 +164,18 @@ public sealed class GatewayTopology : IAsyncDisposable
         await _sharedDatabase.DisposeAsync();
     }
 
+    /// <summary>A backup of the control plane's database (pg_dump, custom format) to <paramref name="file"/>.</summary>
+    public Task DumpDatabaseAsync(string file) =>
+        Shell.RunAsync("pg_dump", ["-Fc", "-f", file, "-d", Uri(ConnectionString)]);
+
+    /// <summary>Replaces the control plane's database (stopped first) with the backup in <paramref name="file"/>, as an operator restores one.</summary>
+    public async Task RestoreDatabaseAsync(string file)
+    {
+        await DropDatabaseAsync();
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres" };
+        await Shell.RunAsync("pg_restore", ["-C", "--no-owner", "-d", Uri(builder.ConnectionString), file]);
+    }
+
     /// <summary>SIGKILL: the node gets no chance to save or say goodbye.</summary>
     public async Task KillNodeAsync(int index)
     {
@@ -246,6 +258,12 @@ public sealed class GatewayTopology : IAsyncDisposable
         {
             throw new AggregateException("the topology did not clean up completely", failures);
         }
+    }
+
+    private static string Uri(string connectionString)
+    {
+        var c = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        return $"postgresql://{System.Uri.EscapeDataString(c.Username!)}:{System.Uri.EscapeDataString(c.Password!)}@{c.Host}:{c.Port}/{c.Database}";
     }
 
     private async Task StartServersAsync()

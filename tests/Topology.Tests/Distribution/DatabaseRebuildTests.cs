@@ -55,4 +55,34 @@ public sealed class DatabaseRebuildTests : IAsyncLifetime
                 (string)n["epoch"]! != oldEpoch && (long)n["appliedRevision"]! == revision && (string)n["state"]! == "in-sync") == _topology.NodeCount,
             "every node in sync in the new epoch", diagnostics: _topology.Diagnostics);
     }
+
+    [Fact]
+    public async Task BackupRestored_EveryNodeFollowsTheLowerRevision_KeyUnknownToTheBackupRefused()
+    {
+        var tenant = await _topology.CreateTenantAsync(_upstream);
+        await _topology.WaitForEveryNodeAsync(tenant.Path(), tenant.Key, HttpStatusCode.OK, "the key to work on every node");
+        var backup = Path.Combine(_topology.RunDirectory, "backup.dump");
+        await _topology.DumpDatabaseAsync(backup);
+
+        // After the backup: a key issued (and a few more revisions), which the restored database will not know.
+        var later = await _topology.CreateKeyAsync(tenant.TenantId, "issued after the backup");
+        for (var i = 0; i < 4; i++)
+        {
+            await _topology.CreateKeyAsync(tenant.TenantId, $"history {i}");
+        }
+
+        await _topology.WaitForEveryNodeAsync(tenant.Path(), later.Key, HttpStatusCode.OK, "the later key to work on every node");
+        var heldRevision = await _topology.CurrentRevisionAsync();
+
+        await _topology.StopControlPlaneAsync();
+        await _topology.RestoreDatabaseAsync(backup);
+        await _topology.StartControlPlaneAsync();
+        Assert.True(await _topology.CurrentRevisionAsync() < heldRevision, "the restored database should be at a lower revision");
+
+        // A change after the restore: every node follows the restored history (same epoch, lower revision).
+        var issued = await _topology.CreateKeyAsync(tenant.TenantId, "issued after the restore");
+        await _topology.WaitForEveryNodeAsync(tenant.Path(), issued.Key, HttpStatusCode.OK, "the key issued after the restore to work on every node");
+        await _topology.WaitForEveryNodeAsync(tenant.Path(), later.Key, HttpStatusCode.Unauthorized, "the key the backup does not know to be refused on every node");
+        await _topology.WaitForEveryNodeAsync(tenant.Path(), tenant.Key, HttpStatusCode.OK, "the key in the backup to work on every node");
+    }
 }
