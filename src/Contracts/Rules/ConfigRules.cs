@@ -18,7 +18,8 @@ public static class ConfigRules
 
     public const int MaxBurst = 1_000_000;
 
-    public const long MaxBodyBytesCeiling = 1L << 30;
+    /// <summary>The hard upper bound for a plan's request body: nodes buffer bodies whole.</summary>
+    public const long MaxBodyBytesCeiling = 256L * 1024 * 1024;
 
     public const int MinTimeoutSeconds = 1;
 

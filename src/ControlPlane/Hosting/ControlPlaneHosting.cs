@@ -41,11 +41,13 @@ public static class ControlPlaneHosting
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
         services.AddOptions<NodeAuthOptions>().BindConfiguration(NodeAuthOptions.Section).ValidateOnStart();
         services.AddOptions<EndpointPolicyOptions>().BindConfiguration(EndpointPolicyOptions.Section).ValidateOnStart();
+        services.AddOptions<PlanPolicyOptions>().BindConfiguration(PlanPolicyOptions.Section).ValidateOnStart();
         services.AddSingleton<ControlPlaneOptionsValidator>();
         services.AddSingleton<IValidateOptions<DatabaseOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<AdminOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<NodeAuthOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<EndpointPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
+        services.AddSingleton<IValidateOptions<PlanPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<MasterKeyOptions>>(new MasterKeyValidator(DataProtectionSection, builder.Environment.IsDevelopment()));
 
         builder.AddControlPlaneDatabase();
@@ -85,9 +87,15 @@ public static class ControlPlaneHosting
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
-        services.AddSingleton(sp => new EndpointUrlValidator(
-            AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value.AllowedPrivateNetworks, out _),
-            sp.GetRequiredService<IHostResolver>()));
+        services.AddSingleton(sp =>
+        {
+            var policy = sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value;
+            var ports = new ProductPorts(sp, policy.ProductPorts ?? [.. AddressPolicy.DefaultProductPorts]);
+            return new EndpointUrlValidator(
+                AddressPolicy.FromConfiguration(policy.AllowedPrivateNetworks, policy.DeniedNetworks, ports.Current, out _),
+                sp.GetRequiredService<IHostResolver>());
+        });
+        services.AddScoped<PrivateTargets>();
         services.AddSingleton<UpstreamCredentials>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<ConfigPublisher>();
@@ -153,7 +161,7 @@ public static class ControlPlaneHosting
     /// <summary>Maps the admin API, the node API, the OpenAPI document, the API reference page and health checks.</summary>
     public static IEndpointRouteBuilder MapControlPlane(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(PlatformAdminPolicy);
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(PlatformAdminPolicy).AddEndpointFilter<ControlCharacterFilter>();
         api.MapTenantsApi();
         api.MapPlansApi();
         api.MapApiKeysApi();

@@ -50,6 +50,7 @@ internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, IOptions<NodeA
         node.LastApplyError = beat.LastApplyError is { Length: > 2000 } e ? e[..2000] : beat.LastApplyError;
         node.LastApplyErrorAt = beat.LastApplyErrorAt;
         node.Uptime = beat.Uptime;
+        node.AccessLogDropped = Math.Max(0, beat.AccessLogDropped);
         node.LastSeenAt = beat.SentAt > now ? now : beat.SentAt;
         node.InstanceId = beat.InstanceId;
         node.InstanceSeenAt = now;

@@ -22,7 +22,8 @@ internal static class NodeStateBuilder
         var plans = new Dictionary<Guid, PlanEntry>();
         foreach (var plan in snapshot.Plans ?? [])
         {
-            if (!ConfigRules.IsPlanServable(plan.RequestsPerSecondPerKey, plan.BurstPerKey, plan.RequestsPerSecondPerTenant, plan.BurstPerTenant, plan.MaxRequestBodyBytes))
+            if (!ConfigRules.IsPlanServable(plan.RequestsPerSecondPerKey, plan.BurstPerKey, plan.RequestsPerSecondPerTenant, plan.BurstPerTenant, plan.MaxRequestBodyBytes)
+                || plan.MaxConcurrentRequestsPerKey is < 1 || plan.MaxConcurrentRequestsPerTenant is < 1)
             {
                 errors.Add($"plan {plan.PlanId}: a limit is out of range");
             }
@@ -50,6 +51,18 @@ internal static class NodeStateBuilder
             if (!ConfigRules.IsTenantSlug(route.TenantSlug) || !ConfigRules.IsModelSlug(route.Model))
             {
                 errors.Add($"route {route.EndpointId}: the tenant or model name is not valid");
+                continue;
+            }
+
+            if (route.AllowedMethods is { } methods && !MethodSet.TryParse(methods, out _))
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model}: the method list names a method the gateway never forwards");
+                continue;
+            }
+
+            if (route.StreamMaxDurationSeconds is < 1 || route.StreamMaxIdleSeconds is < 1)
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model}: a stream bound is out of range");
                 continue;
             }
 

@@ -104,15 +104,18 @@ public sealed class DeltaPropertyTests(GatewayCluster cluster) : IClassFixture<G
                     upstreamCredential = random.Next(2) == 0 ? null : new { headerName = "X-Upstream-Key", value = $"secret-{random.Next()}" },
                     timeoutSeconds = random.Next(1, 600),
                     enabled = random.Next(4) != 0,
+                    imageRules = random.Next(3) == 0 ? new { jsonPaths = new[] { "image" } } : null,
+                    outputHardening = random.Next(3) == 0 ? new { scoresPath = "scores", topK = random.Next(1, 5), scoreDecimals = random.Next(0, 4) } : null,
                 });
                 _endpoints.Add(((string)endpoint["id"]!, owner));
                 return true;
             case 6 when _endpoints.Count > 0:
                 var (endpointId, endpointTenant) = Pick(_endpoints);
-                object patch = random.Next(3) switch
+                object patch = random.Next(4) switch
                 {
                     0 => new { timeoutSeconds = random.Next(1, 600) },
                     1 => new { enabled = random.Next(2) == 0 },
+                    2 => new { outputHardening = new { scoresPath = "scores", topK = random.Next(1, 5), scoreDecimals = 2 } },
                     _ => new { upstreamCredential = new { headerName = "Authorization", value = $"Bearer rotated-{random.Next()}" } },
                 };
                 return await OkAsync(admin.PatchAsJsonAsync($"/api/v1/tenants/{endpointTenant}/endpoints/{endpointId}", patch));

@@ -89,8 +89,13 @@ public sealed class TrustTests(GatewayCluster cluster) : IClassFixture<GatewayCl
             "the second process to be refused");
 
         Assert.Contains(second.Logs.Lines, l => l.Contains($"another live node process uses the node id {first.NodeId}", StringComparison.Ordinal));
-        var fleet = (await cluster.Admin().GetFromJsonAsync<JsonObject>("/api/v1/dataplane/nodes"))!;
-        Assert.Equal("in-sync", (string)fleet["nodes"]!.AsArray().Single(n => (string)n!["nodeId"]! == first.NodeId)!["state"]!);
+        // The first process keeps the node's row: its heartbeats, not the second's, describe the node.
+        await GatewayCluster.WaitUntilAsync(async () =>
+        {
+            var fleet = (await cluster.Admin().GetFromJsonAsync<JsonObject>("/api/v1/dataplane/nodes"))!;
+            var entry = fleet["nodes"]!.AsArray().Single(n => (string)n!["nodeId"]! == first.NodeId)!;
+            return (string)entry["state"]! == "in-sync" && entry["lastApplyError"] is null;
+        }, "the first process to show in-sync");
         Assert.Null(GatewayCluster.ConfigOf(first).LastApplyError);
     }
 }

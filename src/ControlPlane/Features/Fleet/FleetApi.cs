@@ -17,6 +17,7 @@ internal sealed record NodeResponse(
     string? LastApplyError,
     DateTimeOffset? LastApplyErrorAt,
     double UptimeSeconds,
+    long AccessLogDropped,
     Guid Epoch,
     string? ContentHash,
     long RejectedMessages,
@@ -59,8 +60,8 @@ internal static class FleetApi
         {
             var lag = n.Epoch == state.Epoch ? Math.Max(0, state.Revision - n.AppliedRevision) : state.Revision;
             return new NodeResponse(n.NodeId, n.Version, StateOf(n, state, served.Snapshot, now), n.AppliedRevision, state.Revision, lag, n.LastSeenAt, n.LastAppliedAt,
-                n.LastApplyError, n.LastApplyErrorAt, n.Uptime.TotalSeconds, n.Epoch, n.ContentHash, n.RejectedMessages, n.LastRejection, n.LastRejectionAt,
-                n.LastReset, n.LastResetAt);
+                n.LastApplyError, n.LastApplyErrorAt, n.Uptime.TotalSeconds, n.AccessLogDropped, n.Epoch, n.ContentHash, n.RejectedMessages, n.LastRejection,
+                n.LastRejectionAt, n.LastReset, n.LastResetAt);
         }).ToList());
     }
 

@@ -2,7 +2,9 @@ using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
+using InferenceGateway.ControlPlane.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.ControlPlane.Features.Plans;
 
@@ -18,7 +20,7 @@ internal static class PlansApi
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, IOptions<PlanPolicyOptions> policy, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (!request.Name.HasValue)
@@ -28,7 +30,7 @@ internal static class PlansApi
 
         var plan = PlanRules.Defaults(Guid.CreateVersion7(), changes.Now);
         PlanRules.Apply(plan, request);
-        PlanRules.Validate(plan, errors);
+        PlanRules.Validate(plan, policy.Value.MaxRequestBodyBytesCeiling, errors);
         if (errors.Any)
         {
             return errors.ToResult();
@@ -62,7 +64,7 @@ internal static class PlansApi
             ? TypedResults.Ok(PlanResponse.From(plan))
             : Problems.NotFound("plan");
 
-    private static async Task<IResult> UpdateAsync(Guid planId, PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(Guid planId, PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, IOptions<PlanPolicyOptions> policy, CancellationToken ct)
     {
         if (await db.Plans.FirstOrDefaultAsync(p => p.Id == planId, ct) is not { } plan)
         {
@@ -72,7 +74,7 @@ internal static class PlansApi
         var oldName = plan.Name;
         PlanRules.Apply(plan, request);
         var errors = new ValidationErrors();
-        PlanRules.Validate(plan, errors);
+        PlanRules.Validate(plan, policy.Value.MaxRequestBodyBytesCeiling, errors);
         if (errors.Any)
         {
             return errors.ToResult();

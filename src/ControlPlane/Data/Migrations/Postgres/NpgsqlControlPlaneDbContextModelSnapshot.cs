@@ -262,6 +262,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long>("AccessLogDropped")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("bigint");
 
@@ -330,6 +333,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.PrimitiveCollection<List<string>>("AllowedMethods")
+                        .HasColumnType("text[]");
+
                     b.Property<string>("BaseUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
@@ -339,6 +345,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ForwardClientAddress")
                         .HasColumnType("boolean");
 
                     b.Property<string>("ImageRules")
@@ -356,6 +365,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<string>("ProtectedUpstreamCredential")
                         .HasColumnType("text");
+
+                    b.Property<int?>("StreamMaxDurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("StreamMaxIdleSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
@@ -484,6 +499,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<long>("IncludedRequests")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerKey")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerTenant")
+                        .HasColumnType("integer");
 
                     b.Property<long>("MaxRequestBodyBytes")
                         .HasColumnType("bigint");

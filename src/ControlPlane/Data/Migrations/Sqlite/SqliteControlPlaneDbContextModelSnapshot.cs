@@ -256,6 +256,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("AccessLogDropped")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("INTEGER");
 
@@ -324,6 +327,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("AllowedMethods")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaseUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
@@ -333,6 +339,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ForwardClientAddress")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ImageRules")
@@ -350,6 +359,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 
                     b.Property<string>("ProtectedUpstreamCredential")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("StreamMaxDurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StreamMaxIdleSeconds")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
@@ -475,6 +490,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("IncludedRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerTenant")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("MaxRequestBodyBytes")
