@@ -10,6 +10,12 @@
 #   IGW_PG_PORT (5432)  IGW_PG_USER (igw)  IGW_PG_PASSWORD (igw)
 #   IGW_RABBITMQ_PORT (5672)  IGW_RABBITMQ_USER (igw)  IGW_RABBITMQ_PASSWORD (igw)
 #   IGW_REDIS_PORT (6379)
+# RabbitMQ users: IGW_RABBITMQ_USER is an administrator for operators and test fixtures (which declare exchanges
+# with prefixes of their own). The services connect as one user per role, created by scripts/broker-users.sh
+# with the narrowest permissions MassTransit needs (and the guest user removed):
+#   IGW_RABBITMQ_CONTROL_PLANE_USER (igw-control-plane)  IGW_RABBITMQ_CONTROL_PLANE_PASSWORD (igw-control-plane)
+#   IGW_RABBITMQ_NODE_USER (igw-node)                    IGW_RABBITMQ_NODE_PASSWORD (igw-node)
+#   IGW_BUS_ENTITY_PREFIX ('')                           the services' Bus:EntityPrefix, if they use one
 set -euo pipefail
 
 PG_PORT="${IGW_PG_PORT:-5432}"
@@ -136,7 +142,11 @@ loopback_users = none"
   rabbitmqctl -q change_password "$RABBIT_USER" "$RABBIT_PASSWORD" >/dev/null
   rabbitmqctl -q set_user_tags "$RABBIT_USER" administrator >/dev/null
   rabbitmqctl -q set_permissions -p / "$RABBIT_USER" ".*" ".*" ".*" >/dev/null
-  log "RabbitMQ ready"
+  # The role users (and no guest). rabbitmqctl runs as the rabbitmq user directly, so the permission regexes
+  # pass through no shell quoting.
+  RABBITMQCTL="runuser -u rabbitmq -- env HOME=/var/lib/rabbitmq /usr/lib/rabbitmq/bin/rabbitmqctl" \
+    bash "$(dirname "${BASH_SOURCE[0]}")/broker-users.sh"
+  log "RabbitMQ ready (users: $RABBIT_USER, ${IGW_RABBITMQ_CONTROL_PLANE_USER:-igw-control-plane}, ${IGW_RABBITMQ_NODE_USER:-igw-node})"
 }
 
 rabbit_down() { rabbitmqctl -q stop >/dev/null 2>&1 || true; }

@@ -11,6 +11,8 @@ public static class BusExtensions
     public static IHostApplicationBuilder AddGatewayBus(this IHostApplicationBuilder builder, params BusPart[] parts)
     {
         builder.Services.AddOptions<BusOptions>().BindConfiguration(BusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<BusConnectionLog>();
+        builder.Services.AddReceiveEndpointObserver(sp => sp.GetRequiredService<BusConnectionLog>());
         var options = builder.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
 
         builder.Services.AddMassTransit(bus =>

@@ -20,7 +20,11 @@ public static class ConfigurationDefaults
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
-                ["Logging:LogLevel:MassTransit"] = "Warning",
+                // MassTransit logs every reconnect attempt and every publish lost to an outage with a stack trace;
+                // BusConnectionLog reports an outage once when it starts and once when it ends, and the publishers
+                // (outbox relay, heartbeats) report their own failures. Consumer faults stay visible.
+                ["Logging:LogLevel:MassTransit"] = "Critical",
+                ["Logging:LogLevel:MassTransit.ReceiveTransport"] = "Error",
                 ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
                 ["AllowedHosts"] = "*",
             },

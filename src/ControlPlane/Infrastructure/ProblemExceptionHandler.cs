@@ -9,8 +9,8 @@ namespace InferenceGateway.ControlPlane.Infrastructure;
 
 /// <summary>
 /// The one place exceptions become responses: client mistakes the framework detects (malformed JSON, wrong
-/// content type) become 4xx ProblemDetails; a unique-key race becomes 409; anything else is a 500 that says
-/// nothing about internals.
+/// content type) become 4xx ProblemDetails; a unique-key race becomes 409; an unreachable database becomes 503
+/// with Retry-After; anything else is a 500 that says nothing about internals.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -29,10 +29,17 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             DbUpdateConcurrencyException => (409, "Conflict", "The object was changed by another request at the same time; read it again and retry."),
             DbUpdateException db when IsUniqueViolation(db) => (409, "Conflict", "An object with the same unique value already exists."),
             _ when IsBadCharacter(exception) => (400, "Bad request", "A value contains a character the database cannot store (a control character or invalid Unicode)."),
+            _ when DatabaseOutage.IsOutage(exception) => (503, "Service unavailable", "The database is not reachable right now. Retry in a few seconds."),
             _ => (500, "Internal server error", "An unexpected error occurred. Quote the trace id when you report it."),
         };
 
-        if (status >= 500)
+        if (status == 503)
+        {
+            // An outage, not a bug: no stack trace per request, and the client learns when to come back.
+            LogDatabaseUnreachable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().GetType().Name);
+            httpContext.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (status >= 500)
         {
             LogUnhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
         }
@@ -81,6 +88,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
 
         return false;
     }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "The database is unreachable: {Method} {Path} answered 503 ({Error})")]
+    private static partial void LogDatabaseUnreachable(ILogger logger, string method, PathString path, string error);
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);

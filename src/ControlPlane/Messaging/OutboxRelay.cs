@@ -31,11 +31,25 @@ internal sealed partial class OutboxRelay(
             try
             {
                 more = await RelayBatchAsync(stoppingToken);
+                if (failures > 0)
+                {
+                    LogRelayRecovered(logger, failures);
+                }
+
                 failures = 0;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRelayFailed(logger, ex.GetType().Name, failures + 1);
+                // One warning per outage, not one per retry.
+                if (failures == 0)
+                {
+                    LogRelayFailed(logger, ex.GetType().Name);
+                }
+                else
+                {
+                    LogRelayStillFailing(logger, ex.GetType().Name, failures + 1);
+                }
+
                 await Task.Delay(Backoff[Math.Min(failures++, Backoff.Length - 1)], stoppingToken);
                 continue;
             }
@@ -113,8 +127,14 @@ internal sealed partial class OutboxRelay(
     [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Published {MessageType} {MessageId}")]
     private static partial void LogPublished(ILogger logger, string messageType, Guid messageId);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Outbox relay could not publish ({Error}); attempt {Attempt}, retrying")]
-    private static partial void LogRelayFailed(ILogger logger, string error, int attempt);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Outbox relay cannot publish ({Error}); the changes stay in the outbox and are retried until the broker confirms them")]
+    private static partial void LogRelayFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Outbox relay attempt {Attempt} failed ({Error})")]
+    private static partial void LogRelayStillFailing(ILogger logger, string error, int attempt);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Outbox relay publishing again after {Attempts} failed attempts")]
+    private static partial void LogRelayRecovered(ILogger logger, int attempts);
 
     /// <summary>The row's contract type and message, or null (with the reason in the row) when it cannot be read.</summary>
     private static (Type Type, object Message)? Read(OutboxMessage row)

@@ -23,6 +23,13 @@ internal sealed class ConfigRevisionConsumer(NodeConfig config, DeltaVerifier ve
 
         if (message.Revision <= config.Revision)
         {
+            // The same revision again is a no-op. A lower one in this epoch may be a late delivery, or the control
+            // plane's database restored from a backup (its revisions went back): one pull tells, and it is cheap.
+            if (message.Revision < config.Revision)
+            {
+                synchronizer.RequestPull();
+            }
+
             return Task.CompletedTask;
         }
 

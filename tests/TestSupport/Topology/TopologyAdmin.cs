@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace InferenceGateway.TestSupport.Topology;
+
+/// <summary>A tenant with one endpoint and one key, as the admin API created it.</summary>
+public sealed record TopologyTenant(string TenantId, string Slug, string Model, string Key, string KeyId)
+{
+    public string Path(string rest = "/models") => $"/t/{Slug}/{Model}{rest}";
+}
+
+/// <summary>The admin calls and gateway requests the topology tests and the propagation bench make.</summary>
+public static class TopologyAdmin
+{
+    /// <summary>A plan, a tenant, an endpoint for <paramref name="upstream"/> and a key.</summary>
+    public static async Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, RecordingUpstream upstream, string model = "chat")
+    {
+        using var admin = topology.Admin();
+        var plan = await PostAsync(admin, "/api/v1/plans", new
+        {
+            name = $"plan-{Guid.NewGuid():N}",
+            limits = new { requestsPerSecondPerKey = 100_000, burstPerKey = 100_000, requestsPerSecondPerTenant = 100_000, burstPerTenant = 100_000 },
+        });
+        var slug = $"t{Guid.NewGuid():N}"[..16];
+        var tenant = await PostAsync(admin, "/api/v1/tenants", new { slug, displayName = slug, planId = (string)plan["id"]! });
+        var tenantId = (string)tenant["id"]!;
+        await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", new
+        {
+            model,
+            baseUrl = $"{upstream.BaseAddress.ToString().TrimEnd('/')}/v1",
+            timeoutSeconds = 30,
+        });
+        var key = await topology.CreateKeyAsync(tenantId, "default");
+        return new TopologyTenant(tenantId, slug, model, key.Key, key.KeyId);
+    }
+
+    public static async Task<(string Key, string KeyId)> CreateKeyAsync(this GatewayTopology topology, string tenantId, string name)
+    {
+        using var admin = topology.Admin();
+        var created = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/api-keys", new { name });
+        return ((string)created["key"]!, (string)created["apiKey"]!["id"]!);
+    }
+
+    public static async Task<HttpResponseMessage> RevokeKeyAsync(this GatewayTopology topology, string tenantId, string keyId)
+    {
+        using var admin = topology.Admin();
+        return await admin.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/api-keys/{keyId}/revoke", new { });
+    }
+
+    public static async Task<long> CurrentRevisionAsync(this GatewayTopology topology)
+    {
+        using var admin = topology.Admin();
+        return (long)JsonNode.Parse(await admin.GetStringAsync("/api/v1/dataplane/config"))!["currentRevision"]!;
+    }
+
+    /// <summary>The status node <paramref name="index"/> answers for <paramref name="path"/> with <paramref name="key"/>.</summary>
+    public static async Task<HttpStatusCode> StatusAsync(this GatewayTopology topology, int index, string path, string key)
+    {
+        using var client = topology.Client(index);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", key);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    /// <summary>Waits until every running node answers <paramref name="expected"/> for the key on the path.</summary>
+    public static Task WaitForEveryNodeAsync(this GatewayTopology topology, string path, string key, HttpStatusCode expected, string what, TimeSpan? timeout = null) =>
+        Wait.UntilAsync(async () =>
+        {
+            foreach (var index in Enumerable.Range(0, topology.NodeCount).Where(i => topology.Node(i) is not null))
+            {
+                if (await topology.StatusAsync(index, path, key) != expected)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, what, timeout, topology.Diagnostics);
+
+    public static async Task<JsonObject> PostAsync(HttpClient client, string url, object body)
+    {
+        using var response = await client.PostAsJsonAsync(url, body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"POST {url}: {(int)response.StatusCode} {text}");
+        }
+
+        return JsonNode.Parse(text)!.AsObject();
+    }
+}
