@@ -17,7 +17,7 @@ internal static class AllocationProbe
 {
     private const string RequestPath = "/t/bench/echo/v1/completions";
 
-    public static async Task<int> RunAsync(int requests)
+    public static async Task<int> RunAsync(int requests, bool types)
     {
         var work = Directory.CreateTempSubdirectory("igw-alloc-");
         var apps = new List<WebApplication>();
@@ -66,6 +66,21 @@ internal static class AllocationProbe
             {
                 await SendAsync(client, url, apiKey, Math.Max(2000, requests / 2));
                 measured[name] = await MeasureAsync(client, url, apiKey, requests);
+            }
+
+            if (types)
+            {
+                using var sampler = new AllocationSampler();
+                foreach (var (name, url) in variants)
+                {
+                    sampler.Start();
+                    await SendAsync(client, url, apiKey, requests * 4);
+                    Console.WriteLine($"sampled bytes per request by type, {name} (includes client and upstream):");
+                    foreach (var (type, bytes) in sampler.Stop().Take(40))
+                    {
+                        Console.WriteLine($"  {bytes / (requests * 4.0),8:F0}  {type}");
+                    }
+                }
             }
 
             Console.WriteLine($"requests per variant: {requests} (serial, after warm-up); bytes allocated per request in this process, minus direct");
