@@ -20,6 +20,9 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
     public const string AdminToken = "test-admin-token-0123456789abcdefghijklmnop";
     public const string NodeToken = "test-node-token-0123456789abcdefghijklmnopq";
 
+    /// <summary>The node id <see cref="NodeToken"/> is configured for.</summary>
+    public const string NodeId = "test-node";
+
     public static readonly string MasterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public PostgresDatabase Database { get; } = new();
@@ -43,7 +46,7 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
         builder.UseEnvironment("Testing");
         builder.UseSetting("ControlPlane:Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", AdminToken);
-        builder.UseSetting("ControlPlane:Nodes:Tokens:0", NodeToken);
+        builder.UseSetting($"ControlPlane:Nodes:Credentials:{NodeId}", NodeToken);
         builder.UseSetting("ControlPlane:DataProtection:MasterKey", MasterKey);
         builder.UseSetting("Bus:Transport", "InMemory");
         for (var i = 0; i < AllowedPrivateNetworks.Count; i++)
