@@ -1,6 +1,6 @@
 namespace InferenceGateway.Benchmarks;
 
-/// <summary>Entry point: <c>upstream</c>, <c>yarp</c> or <c>snapshot</c> (see bench/README.md).</summary>
+/// <summary>Entry point: <c>upstream</c>, <c>yarp</c>, <c>alloc</c> or <c>snapshot</c> (see bench/README.md).</summary>
 public static class BenchMain
 {
     public static async Task<int> Main(string[] args)
@@ -21,6 +21,9 @@ public static class BenchMain
                 case "yarp":
                     await BareYarp.RunAsync(Port(options), Required(options, "upstream"));
                     return 0;
+                case "alloc":
+                    return await AllocationProbe.RunAsync(options.TryGetValue("requests", out var n) && int.TryParse(n, out var count) && count > 0
+                        ? count : 5000, options.GetValueOrDefault("types") == "1");
                 case "snapshot":
                     return SnapshotWriter.Run(Required(options, "dir"), Required(options, "upstream"), Required(options, "key-file"),
                         options.GetValueOrDefault("snapshot-key"));
@@ -63,6 +66,7 @@ public static class BenchMain
             usage:
               InferenceGateway.Benchmarks upstream --port N
               InferenceGateway.Benchmarks yarp --port N --upstream http://127.0.0.1:M
+              InferenceGateway.Benchmarks alloc [--requests N] [--types 1]
               InferenceGateway.Benchmarks snapshot --dir D --upstream URL --key-file F [--snapshot-key BASE64-32-BYTES]
             """);
         return 2;

@@ -10,7 +10,9 @@ internal static class Upstream
     public static readonly byte[] Body = Encoding.UTF8.GetBytes(
         """{"id":"bench-1","object":"echo","model":"echo","choices":[{"index":0,"text":"ok"}],"usage":{"total":1}}""");
 
-    public static async Task RunAsync(int port)
+    public static async Task RunAsync(int port) => await Build(port).RunAsync();
+
+    public static WebApplication Build(int port)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
@@ -26,6 +28,6 @@ internal static class Upstream
             context.Response.ContentLength = Body.Length;
             return context.Response.Body.WriteAsync(Body).AsTask();
         });
-        await app.RunAsync();
+        return app;
     }
 }

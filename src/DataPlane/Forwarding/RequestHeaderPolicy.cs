@@ -48,23 +48,45 @@ internal sealed class RequestHeaderPolicy
     /// <summary>Removes every header that must not reach the endpoint, before the forwarder copies the rest.</summary>
     public void RemoveFrom(IHeaderDictionary headers)
     {
-        List<string>? drop = null;
+        // Every request drops at least the client's credential: the first few names go on the stack, not in a list.
+        var first = default(DropNames);
+        var count = 0;
+        List<string>? more = null;
         var connection = headers.Connection;
         foreach (var (name, values) in headers)
         {
             if (IsDropped(name) || CarriesKey(values) || (connection.Count > 0 && NamedIn(connection, name)))
             {
-                (drop ??= []).Add(name);
+                if (count < DropNames.Length)
+                {
+                    first[count++] = name;
+                }
+                else
+                {
+                    (more ??= []).Add(name);
+                }
             }
         }
 
-        if (drop is not null)
+        foreach (var name in ((Span<string>)first)[..count])
         {
-            foreach (var name in drop)
+            headers.Remove(name);
+        }
+
+        if (more is not null)
+        {
+            foreach (var name in more)
             {
                 headers.Remove(name);
             }
         }
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct DropNames
+    {
+        public const int Length = 8;
+        private string _name;
     }
 
     public bool IsDropped(string name)

@@ -20,8 +20,14 @@ internal sealed class UpstreamAddressRefusedException(string reason) : Exception
 /// </summary>
 internal sealed class UpstreamConnector(AddressPolicy policy, IHostResolver resolver)
 {
-    /// <summary>The slug of the tenant whose route a request is for, set by the transformer.</summary>
-    public static readonly HttpRequestOptionsKey<string> TenantOption = new("igw.tenant");
+    /// <summary>
+    /// The slug of the tenant whose route a request is for: the <c>X-Igw-Tenant</c> header the transformer adds (a
+    /// client's own <c>X-Igw-*</c> headers never get this far). Read from the header rather than carried in
+    /// <see cref="HttpRequestMessage.Options"/>, which would cost every request a dictionary for a value needed only
+    /// when a connection opens. Anything but exactly one value counts as no tenant (entries naming tenants refuse).
+    /// </summary>
+    internal static string? TenantOf(HttpRequestMessage request) =>
+        request.Headers.NonValidated.TryGetValues(UpstreamTransformer.TenantHeader, out var values) && values.Count == 1 ? values.ToString() : null;
 
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
@@ -46,7 +52,7 @@ internal sealed class UpstreamConnector(AddressPolicy policy, IHostResolver reso
         }
 
         // The route's tenant travels with the request that opens the connection: entries may name tenants.
-        context.InitialRequestMessage.Options.TryGetValue(TenantOption, out var tenant);
+        var tenant = TenantOf(context.InitialRequestMessage);
         var port = context.DnsEndPoint.Port;
         foreach (var address in addresses)
         {

@@ -37,7 +37,8 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
             proxyRequest.Headers.TryAddWithoutValidation(name, route.UpstreamHeaderValue);
         }
 
-        // Who is calling, as the gateway verified it: the only identity an upstream should trust.
+        // Who is calling, as the gateway verified it: the only identity an upstream should trust. The egress check
+        // reads the tenant from this header too when the request opens a connection (UpstreamConnector.TenantOf).
         var headers = proxyRequest.Headers;
         headers.TryAddWithoutValidation(TenantHeader, request.Tenant!.Slug);
         if (request.Key is { } key)
@@ -52,7 +53,6 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
             headers.TryAddWithoutValidation("X-Forwarded-For", (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString());
         }
 
-        proxyRequest.Options.Set(UpstreamConnector.TenantOption, request.Tenant.Slug);
         if (route.OutputHardening is not null)
         {
             // Hardening reads the answer: ask for it uncompressed (a compressed answer is refused, never passed unhardened).

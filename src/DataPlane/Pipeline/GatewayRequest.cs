@@ -33,6 +33,9 @@ internal sealed class GatewayRequest
     public long UpstreamHeadersTimestamp { get; set; }
 
     public long UpstreamStartTimestamp { get; set; }
+
+    /// <summary>The in-flight slots (per key and tenant) this request holds; given back when the request ends.</summary>
+    public IDisposable? InFlight { get; set; }
 }
 
 internal static class GatewayRequestExtensions

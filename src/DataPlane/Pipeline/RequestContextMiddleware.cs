@@ -31,6 +31,7 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, Nod
         }
         finally
         {
+            request.InFlight?.Dispose(); // the concurrency step's slots: held until the response has ended
             accessLog.Write(context, request);
         }
     }

@@ -8,20 +8,24 @@ namespace InferenceGateway.DataPlane.RateLimiting;
 /// </summary>
 internal sealed class ConcurrencyLimitMiddleware(RequestDelegate next, ConcurrencyLimiters limiters)
 {
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>
+    /// Not async: the slots are handed to the request (<see cref="GatewayRequest.InFlight"/>) and the request-context
+    /// step, which already waits for the response to end, gives them back. One state machine per request fewer.
+    /// </summary>
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Gateway();
         var plan = request.Tenant!.Plan;
-        using var lease = limiters.TryAcquire(request.Key!.KeyId, plan.MaxConcurrentPerKey, request.Tenant.Id, plan.MaxConcurrentPerTenant, out var keyFull);
+        var lease = limiters.TryAcquire(request.Key!.KeyId, plan.MaxConcurrentPerKey, request.Tenant.Id, plan.MaxConcurrentPerTenant, out var keyFull);
         if (lease is null)
         {
             context.Response.Headers.RetryAfter = "1";
-            await GatewayProblem.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests in flight",
+            return GatewayProblem.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests in flight",
                 $"{(keyFull ? "The key" : "The tenant")} has as many requests in flight as the plan allows. Retry when one has finished.",
                 GatewayProblem.TooManyInFlightType);
-            return;
         }
 
-        await next(context);
+        request.InFlight = lease;
+        return next(context);
     }
 }

@@ -11,15 +11,19 @@ namespace InferenceGateway.DataPlane.Rules;
 /// </summary>
 internal sealed partial class ImageRulesMiddleware(RequestDelegate next, ILogger<ImageRulesMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Gateway();
         if (request.Route?.ImageRules is not { } rules || context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
-            await next(context);
-            return;
+            return next(context); // not async here: an endpoint without image rules costs no state machine per request
         }
 
+        return CheckAsync(context, request, rules);
+    }
+
+    private async Task CheckAsync(HttpContext context, GatewayRequest request, ImageRules rules)
+    {
         var (body, overBound) = await ReadBodyAsync(context.Request, rules, context.RequestAborted);
         if (body.Length == 0 && !overBound)
         {
@@ -36,14 +40,14 @@ internal sealed partial class ImageRulesMiddleware(RequestDelegate next, ILogger
         }
         catch (MalformedImageBodyException malformed)
         {
-            LogRefused(logger, request.Route.EndpointId, "envelope", request.RequestId);
+            LogRefused(logger, request.Route!.EndpointId, "envelope", request.RequestId);
             await GatewayProblem.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad request", malformed.Message);
             return;
         }
 
         if (refusal is not null)
         {
-            LogRefused(logger, request.Route.EndpointId, refusal.Rule, request.RequestId);
+            LogRefused(logger, request.Route!.EndpointId, refusal.Rule, request.RequestId);
             var title = refusal.Status == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Unprocessable image";
             await GatewayProblem.WriteAsync(context, refusal.Status, title, $"Image rule '{refusal.Rule}' failed: {refusal.Detail}");
             return;

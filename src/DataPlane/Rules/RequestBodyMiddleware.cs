@@ -17,30 +17,33 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next, BufferBudget b
     private const int InitialBuffer = 64 * 1024;
     private static readonly byte[] KeyPrefix = Encoding.ASCII.GetBytes(ApiKeyText.Prefix);
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>Not async itself: a request without a body (most GETs) costs no state machine here.</summary>
+    public Task InvokeAsync(HttpContext context)
     {
         var httpRequest = context.Request;
         if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true })
         {
             // A tunnel would carry bytes past every rule here; refused until the gateway inspects such sessions.
-            await GatewayProblem.WriteAsync(context, StatusCodes.Status501NotImplemented, "Not implemented", "The gateway does not forward protocol upgrades (WebSocket).");
-            return;
+            return GatewayProblem.WriteAsync(context, StatusCodes.Status501NotImplemented, "Not implemented", "The gateway does not forward protocol upgrades (WebSocket).");
         }
 
         var max = context.Gateway().Tenant!.Plan.MaxRequestBodyBytes;
         if (httpRequest.ContentLength is { } declared && declared > max)
         {
-            await TooLargeAsync(context, max);
-            return;
+            return TooLargeAsync(context, max);
         }
 
         // HTTP/2 and HTTP/3 bodies carry no Content-Length or Transfer-Encoding: ask the server whether there is one.
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || httpRequest.ContentLength == 0)
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
+        return BufferAsync(context, httpRequest, max);
+    }
+
+    private async Task BufferAsync(HttpContext context, HttpRequest httpRequest, long max)
+    {
         // The plan's limit is the one that counts; the server's default must not cut in first.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {

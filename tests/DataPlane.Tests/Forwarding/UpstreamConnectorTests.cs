@@ -50,7 +50,7 @@ public sealed class UpstreamConnectorTests : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (tenant is not null)
         {
-            request.Options.Set(UpstreamConnector.TenantOption, tenant);
+            request.Headers.TryAddWithoutValidation(UpstreamTransformer.TenantHeader, tenant);
         }
 
         return await client.Invoker.SendAsync(request, CancellationToken.None);
