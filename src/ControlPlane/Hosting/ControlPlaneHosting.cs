@@ -6,6 +6,7 @@ using InferenceGateway.ControlPlane.Features.Audit;
 using InferenceGateway.ControlPlane.Features.Blocks;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Features.Fleet;
+using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
 using InferenceGateway.ControlPlane.Features.Plans;
 using InferenceGateway.ControlPlane.Features.Tenants;
@@ -131,8 +132,8 @@ public static class ControlPlaneHosting
             o.Role = "data-plane-node";
             o.TokenHashes.AddRange(nodes.Value.Tokens.Select(BearerTokenHandler.HashToken));
         });
+        builder.AddPlatformIdentity();
         services.AddAuthorizationBuilder()
-            .AddPolicy(PlatformAdminPolicy, p => p.AddAuthenticationSchemes(AdminScheme).RequireRole("platform-admin"))
             .AddPolicy(DataPlaneNodePolicy, p => p.AddAuthenticationSchemes(NodeScheme).RequireRole("data-plane-node"));
     }
 
@@ -143,20 +144,31 @@ public static class ControlPlaneHosting
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         return app;
     }
 
     /// <summary>Maps the admin API, the node API, the OpenAPI document, the API reference page and health checks.</summary>
     public static IEndpointRouteBuilder MapControlPlane(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(PlatformAdminPolicy);
-        api.MapTenantsApi();
-        api.MapPlansApi();
-        api.MapApiKeysApi();
-        api.MapModelEndpointsApi();
-        api.MapAuditApi();
-        api.MapFleetApi();
-        api.MapBlocksApi();
+        // Every admin route is in one of two groups: platform routes (platform admins only) and tenant routes, whose
+        // filter checks the caller's membership in the path's tenant and the role each endpoint admits.
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(IdentityHosting.AdminApiPolicy).DisableAntiforgery();
+        api.MapMeApi();
+        var platform = api.MapGroup(string.Empty).RequireAuthorization(PlatformAdminPolicy);
+        platform.MapTenantsApi();
+        platform.MapPlansApi();
+        platform.MapAuditApi();
+        platform.MapFleetApi();
+        platform.MapBlocksApi();
+        var tenant = api.MapGroup("/tenants/{tenantId:guid}").AddEndpointFilter<TenantAccessFilter>();
+        tenant.MapApiKeysApi();
+        tenant.MapModelEndpointsApi();
+        tenant.MapTenantAuditApi();
+        tenant.MapMembersApi();
+        endpoints.MapInvitationAcceptance();
+        endpoints.MapAccountPages();
+        endpoints.MapConnectEndpoints();
         endpoints.MapSnapshotApi();
 
         endpoints.MapOpenApi();
