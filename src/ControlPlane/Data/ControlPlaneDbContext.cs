@@ -43,6 +43,8 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+
     /// <summary>Whether this context talks to SQLite (standalone mode).</summary>
     public abstract bool IsSqlite { get; }
 
@@ -53,6 +55,7 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
         modelBuilder.ApplyConfiguration(new TenantMembershipConfiguration());
         modelBuilder.ApplyConfiguration(new InvitationConfiguration());
         modelBuilder.ApplyConfiguration(new SigningKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new OAuthClientConfiguration());
 
         modelBuilder.Entity<Plan>(e =>
         {

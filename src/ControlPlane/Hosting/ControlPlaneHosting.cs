@@ -8,6 +8,7 @@ using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Features.Fleet;
 using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
+using InferenceGateway.ControlPlane.Features.OAuthClients;
 using InferenceGateway.ControlPlane.Features.Plans;
 using InferenceGateway.ControlPlane.Features.Tenants;
 using InferenceGateway.ControlPlane.Infrastructure;
@@ -166,6 +167,7 @@ public static class ControlPlaneHosting
         tenant.MapModelEndpointsApi();
         tenant.MapTenantAuditApi();
         tenant.MapMembersApi();
+        tenant.MapOAuthClientsApi();
         endpoints.MapInvitationAcceptance();
         endpoints.MapAccountPages();
         endpoints.MapConnectEndpoints();

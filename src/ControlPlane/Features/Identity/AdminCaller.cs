@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Data.Identity;
+using InferenceGateway.ControlPlane.Features.OAuthClients;
 using InferenceGateway.ControlPlane.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,9 @@ internal enum AdminCallerKind
 
     /// <summary>A person, through an access token the platform issuer gave the portal.</summary>
     User,
+
+    /// <summary>A tenant's OAuth client holding the <c>admin</c> scope: a tenant admin of its own tenant only.</summary>
+    OAuthClient,
 }
 
 /// <summary>Who calls the admin API, with the rights that hold right now (read from the database per request).</summary>
@@ -30,7 +34,7 @@ internal sealed record AdminCaller(
 }
 
 /// <summary>Resolves the caller once per request; the authorization handler stores it, later steps read it non-null.</summary>
-internal sealed class AdminCallerAccessor(ControlPlaneDbContext db)
+internal sealed partial class AdminCallerAccessor(ControlPlaneDbContext db)
 {
     private AdminCaller? _caller;
 
@@ -48,7 +52,12 @@ internal sealed class AdminCallerAccessor(ControlPlaneDbContext db)
             return _caller = new AdminCaller(AdminCallerKind.BootstrapToken, "bootstrap-admin", null, null, true, new Dictionary<Guid, string>());
         }
 
-        // A user token names the user in `sub`; a token for a client acting for itself carries no such user.
+        if (principal.GetClaim(ConnectEndpoints.TenantClaim) is { } tenantClaim)
+        {
+            return _caller = await ResolveClientAsync(principal, tenantClaim, ct);
+        }
+
+        // A user token names the user in `sub`.
         if (principal.GetClaim(OpenIddictConstants.Claims.Subject) is not { } subject || !Guid.TryParse(subject, out var userId))
         {
             return null;
@@ -68,6 +77,24 @@ internal sealed class AdminCallerAccessor(ControlPlaneDbContext db)
             .Where(m => m.UserId == userId)
             .ToDictionaryAsync(m => m.TenantId, m => m.Role, ct);
         return _caller = new AdminCaller(AdminCallerKind.User, user.Email ?? user.Id.ToString(), user.Id, user.Email, platformAdmin, memberships);
+    }
+}
+
+internal sealed partial class AdminCallerAccessor
+{
+    private async Task<AdminCaller?> ResolveClientAsync(ClaimsPrincipal principal, string tenantClaim, CancellationToken ct)
+    {
+        if (!principal.HasScope(OAuthScopes.Admin) || !Guid.TryParse(tenantClaim, out var tenantId)
+            || principal.GetClaim(OpenIddictConstants.Claims.Subject) is not { } clientId)
+        {
+            return null;
+        }
+
+        // Checked per request, so a revoked client's unexpired tokens stop working at once.
+        var active = await db.OAuthClients.AsNoTracking().AnyAsync(c => c.ClientId == clientId && c.TenantId == tenantId && c.RevokedAt == null && c.Admin, ct);
+        return active
+            ? new AdminCaller(AdminCallerKind.OAuthClient, "oauth-client:" + clientId, null, null, false, new Dictionary<Guid, string> { [tenantId] = Roles.TenantAdmin })
+            : null;
     }
 }
 

@@ -1,5 +1,8 @@
 using System.Security.Claims;
+using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Data.Identity;
+using InferenceGateway.ControlPlane.Features.OAuthClients;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -15,6 +18,9 @@ namespace InferenceGateway.ControlPlane.Features.Identity;
 /// </summary>
 internal static class ConnectEndpoints
 {
+    /// <summary>The claim naming the tenant (its id) in a tenant client's tokens.</summary>
+    public const string TenantClaim = "tenant";
+
     public static IEndpointRouteBuilder MapConnectEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var connect = endpoints.MapGroup("/connect").ExcludeFromDescription();
@@ -45,9 +51,14 @@ internal static class ConnectEndpoints
         return Results.SignIn(Principal(user, request.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private static async Task<IResult> TokenAsync(HttpContext http, UserManager<User> users, SignInManager<User> signIn)
+    private static async Task<IResult> TokenAsync(HttpContext http, UserManager<User> users, SignInManager<User> signIn, ControlPlaneDbContext db)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict request is missing.");
+        if (request.IsClientCredentialsGrantType())
+        {
+            return await ClientTokenAsync(request, db, http.RequestAborted);
+        }
+
         if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
         {
             return Refuse(Errors.UnsupportedGrantType, "The grant type is not supported.");
@@ -62,6 +73,28 @@ internal static class ConnectEndpoints
         }
 
         return Results.SignIn(Principal(user, presented.Principal!.GetScopes()), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// OpenIddict has checked the secret and that every requested scope is one the client holds; no requested scope
+    /// means all of them. The token names the tenant, so nodes and the admin API can hold it to that tenant.
+    /// </summary>
+    private static async Task<IResult> ClientTokenAsync(OpenIddictRequest request, ControlPlaneDbContext db, CancellationToken ct)
+    {
+        var client = await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.ClientId == request.ClientId, ct);
+        if (client is null || client.RevokedAt is not null)
+        {
+            return Refuse(Errors.InvalidClient, "The client is not valid.");
+        }
+
+        var scopes = request.GetScopes();
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, client.ClientId)
+            .SetClaim(Claims.Name, "oauth-client:" + client.ClientId)
+            .SetClaim(TenantClaim, client.TenantId.ToString());
+        identity.SetScopes(scopes.IsDefaultOrEmpty ? OAuthScopes.Of(client) : scopes);
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     private static async Task<IResult> LogoutAsync(HttpContext http)

@@ -24,7 +24,7 @@ internal static class MeApi
         var ids = caller.Memberships.Keys.ToList();
         var tenants = await db.Tenants.AsNoTracking().Where(t => ids.Contains(t.Id)).OrderBy(t => t.Slug).ToListAsync(ct);
         return TypedResults.Ok(new MeResponse(
-            caller.Kind == AdminCallerKind.User ? "user" : "bootstrap-token",
+            caller.Kind switch { AdminCallerKind.User => "user", AdminCallerKind.OAuthClient => "oauth-client", _ => "bootstrap-token" },
             caller.Actor,
             caller.UserId,
             caller.Email,

@@ -206,11 +206,7 @@ internal static class MembersApi
         }
 
         invitation.AcceptedAt = now;
-        db.AuditEvents.Add(new AuditEvent
-        {
-            Id = Guid.CreateVersion7(), At = now, Actor = user.Email!, TenantId = invitation.TenantId,
-            Action = "invitation.accepted", Target = $"invitation/{invitation.Id}", Summary = $"{user.Email} joined as {invitation.Role}.",
-        });
+        IdentityAudit.Add(db, user.Email!, now, invitation.TenantId, "invitation.accepted", $"invitation/{invitation.Id}", $"{user.Email} joined as {invitation.Role}.");
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(new AcceptInvitationResponse(user.Id, user.Email!, invitation.TenantId, invitation.Role));
     }
@@ -221,11 +217,6 @@ internal static class MembersApi
     private static async Task<MemberResponse> MemberAsync(ControlPlaneDbContext db, TenantMembership m, CancellationToken ct) =>
         new(m.UserId, (await db.Users.AsNoTracking().Where(u => u.Id == m.UserId).Select(u => u.Email).FirstAsync(ct))!, m.Role, m.CreatedAt);
 
-    // Membership changes do not change what nodes serve, so they are audited without a configuration revision.
     private static void Audit(ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, Guid tenantId, string action, Guid target, string summary, string kind = "user") =>
-        db.AuditEvents.Add(new AuditEvent
-        {
-            Id = Guid.CreateVersion7(), At = time.GetUtcNow(), Actor = callers.Caller.Actor, TenantId = tenantId,
-            Action = action, Target = $"{kind}/{target}", Summary = summary,
-        });
+        IdentityAudit.Add(db, callers.Caller.Actor, time.GetUtcNow(), tenantId, action, $"{kind}/{target}", summary);
 }

@@ -47,7 +47,7 @@ public sealed class UsersAndRolesTests(ControlPlaneApp app) : IClassFixture<Cont
         var jwks = await anonymous.GetFromJsonAsync<JsonObject>(new Uri((string)discovery!["jwks_uri"]!).PathAndQuery);
         Assert.Contains(jwks!["keys"]!.AsArray(), k => (string)k!["kid"]! == (string)header["kid"]!);
         Assert.DoesNotContain(jwks["keys"]!.AsArray(), k => k!["d"] is not null);
-        Assert.Equal(["authorization_code", "refresh_token"], discovery["grant_types_supported"]!.AsArray().Select(g => (string)g!).Order());
+        Assert.Equal(["authorization_code", "client_credentials", "refresh_token"], discovery["grant_types_supported"]!.AsArray().Select(g => (string)g!).Order());
     }
 
     [Fact]

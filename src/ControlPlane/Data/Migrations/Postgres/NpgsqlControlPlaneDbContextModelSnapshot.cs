@@ -316,6 +316,56 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.ToTable("Invitations");
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.OAuthClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Admin")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("AllowedModels")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SecretRotatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("OAuthClients");
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.SigningKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1028,6 +1078,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.Invitation", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.OAuthClient", b =>
                 {
                     b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
                         .WithMany()

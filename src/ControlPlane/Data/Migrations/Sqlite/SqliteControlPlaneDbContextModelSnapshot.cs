@@ -310,6 +310,56 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.ToTable("Invitations");
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.OAuthClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Admin")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("AllowedModels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SecretRotatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("OAuthClients");
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.SigningKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1014,6 +1064,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.Invitation", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.OAuthClient", b =>
                 {
                     b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
                         .WithMany()

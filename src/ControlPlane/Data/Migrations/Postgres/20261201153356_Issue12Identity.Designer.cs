@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 {
     [DbContext(typeof(NpgsqlControlPlaneDbContext))]
-    [Migration("20261201152211_Issue12Identity")]
+    [Migration("20261201153356_Issue12Identity")]
     partial class Issue12Identity
     {
         /// <inheritdoc />
@@ -317,6 +317,56 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("Invitations");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.OAuthClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Admin")
+                        .HasColumnType("boolean");
+
+                    b.PrimitiveCollection<List<string>>("AllowedModels")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SecretRotatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("OAuthClients");
                 });
 
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.SigningKey", b =>
@@ -1031,6 +1081,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.Invitation", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.OAuthClient", b =>
                 {
                     b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
                         .WithMany()

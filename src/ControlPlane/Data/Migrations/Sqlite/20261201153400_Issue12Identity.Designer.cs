@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteControlPlaneDbContext))]
-    [Migration("20261201152222_Issue12Identity")]
+    [Migration("20261201153400_Issue12Identity")]
     partial class Issue12Identity
     {
         /// <inheritdoc />
@@ -311,6 +311,56 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.HasIndex("TenantId", "CreatedAt");
 
                     b.ToTable("Invitations");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.OAuthClient", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Admin")
+                        .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("AllowedModels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SecretRotatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClientId")
+                        .IsUnique();
+
+                    b.HasIndex("TenantId", "CreatedAt");
+
+                    b.ToTable("OAuthClients");
                 });
 
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.SigningKey", b =>
@@ -1017,6 +1067,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.Invitation", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.OAuthClient", b =>
                 {
                     b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
                         .WithMany()
