@@ -29,6 +29,12 @@ internal sealed class SigningKey
     public required string ProtectedKey { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When the key starts signing. It is published from creation, so verifiers learn it before its first token.</summary>
+    public DateTimeOffset ActivatesAt { get; set; }
+
+    /// <summary>When it stops being published: set once its successor is created, to after the last token it signed expires.</summary>
+    public DateTimeOffset? RetiresAt { get; set; }
 }
 
 internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<SigningKey>

@@ -101,7 +101,12 @@ internal static class IdentityHosting
                 o.UseLocalServer();
                 o.UseAspNetCore();
             });
-        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, IssuerKeys>();
+        services.AddSingleton<IssuerKeys>();
+        services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>>(sp => sp.GetRequiredService<IssuerKeys>());
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddictServerOptions>>(sp => sp.GetRequiredService<IssuerKeys>());
+        services.AddSingleton<IOptionsChangeTokenSource<OpenIddict.Validation.OpenIddictValidationOptions>>(sp => sp.GetRequiredService<IssuerKeys>());
+        services.AddSingleton<IssuerKeyRotation>();
+        services.AddHostedService(sp => sp.GetRequiredService<IssuerKeyRotation>());
 
         services.AddScoped<AdminCallerAccessor>();
         services.AddSingleton<IAuthorizationHandler, AdminCallerHandler>();

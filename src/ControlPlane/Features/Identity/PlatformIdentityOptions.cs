@@ -25,6 +25,21 @@ internal sealed class PlatformIdentityOptions
 
     public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>How long a generated signing key signs before its successor takes over.</summary>
+    public TimeSpan SigningKeyRotation { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long the next signing key is published before it signs (longer than any verifier caches a JWKS).</summary>
+    public TimeSpan SigningKeyPublishLead { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often the control plane checks whether a key must be created, activated or retired.</summary>
+    public TimeSpan SigningKeyCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A PEM file with an RSA private key to sign with instead of generated keys (the operator then rotates it).
+    /// Generated keys stay published until they retire.
+    /// </summary>
+    public string? SigningKeyFile { get; set; }
+
     /// <summary>The portal's sign-in redirect URIs (authorization code + PKCE). Empty: the portal client is not registered.</summary>
     public List<string> PortalRedirectUris { get; set; } = [];
 
@@ -77,6 +92,21 @@ internal sealed class PlatformIdentityOptionsValidator : IValidateOptions<Platfo
         if (options.InvitationLifetime < TimeSpan.FromMinutes(10) || options.InvitationLifetime > TimeSpan.FromDays(30))
         {
             errors.Add($"{s}:InvitationLifetime must be between 10 minutes and 30 days.");
+        }
+
+        if (options.SigningKeyPublishLead < TimeSpan.FromMinutes(1) || options.SigningKeyRotation < options.SigningKeyPublishLead * 2)
+        {
+            errors.Add($"{s}:SigningKeyPublishLead must be at least 1 minute and {s}:SigningKeyRotation at least twice as long.");
+        }
+
+        if (options.SigningKeyCheckInterval < TimeSpan.FromSeconds(1) || options.SigningKeyCheckInterval > options.SigningKeyPublishLead)
+        {
+            errors.Add($"{s}:SigningKeyCheckInterval must be between 1 second and {s}:SigningKeyPublishLead.");
+        }
+
+        if (options.SigningKeyFile is { Length: > 0 } file && !File.Exists(file))
+        {
+            errors.Add($"{s}:SigningKeyFile names a file that does not exist.");
         }
 
         if (options.MaxFailedSignIns is < 1 or > 100)

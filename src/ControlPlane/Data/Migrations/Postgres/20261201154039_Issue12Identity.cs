@@ -158,7 +158,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     KeyId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Use = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     ProtectedKey = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ActivatesAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    RetiresAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {

@@ -156,7 +156,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     KeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Use = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     ProtectedKey = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ActivatesAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RetiresAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
