@@ -4,6 +4,9 @@ using InferenceGateway.SampleModel.Api;
 using InferenceGateway.SampleModel.Classifier;
 using InferenceGateway.SampleModel.LanguageModel;
 using InferenceGateway.SampleModel.Tokenization;
+using InferenceGateway.SampleModel.Vision;
+
+using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.SampleModel;
 
@@ -27,6 +30,11 @@ public static class SampleModelHost
         builder.Services.AddSingleton(_ => TrigramLanguageModel.Train(TrainingData.ReadCorpusParagraphs()));
         builder.Services.AddSingleton<ChatCompletionService>();
         builder.Services.AddSingleton(_ => NaiveBayesClassifier.Train(TrainingData.ReadSentimentExamples()));
+        builder.Services.AddSingleton(services =>
+        {
+            SampleModelOptions settings = services.GetRequiredService<IOptions<SampleModelOptions>>().Value;
+            return ImageClassifier.Train(Path.Combine(AppContext.BaseDirectory, "DnnImageModels"), settings.MaxImagePixels);
+        });
         builder.Services.AddSingleton<ModelCatalog>();
         configure?.Invoke(builder);
 
@@ -44,6 +52,7 @@ public static class SampleModelHost
         services.GetRequiredService<TokenCounter>();
         TrigramLanguageModel languageModel = services.GetRequiredService<TrigramLanguageModel>();
         NaiveBayesClassifier classifier = services.GetRequiredService<NaiveBayesClassifier>();
+        ImageClassifier images = services.GetRequiredService<ImageClassifier>();
         services.GetRequiredService<ModelCatalog>();
         if (!logger.IsEnabled(LogLevel.Information))
         {
@@ -52,13 +61,16 @@ public static class SampleModelHost
 
         logger.LogInformation(
             "Models ready in {ElapsedMilliseconds:F0} ms: trigram model over {Paragraphs} paragraphs, {Words} words, {Histories} histories; "
-                + "classifier over {Examples} examples, {Features} features, labels {Labels}",
+                + "classifier over {Examples} examples, {Features} features, labels {Labels}; "
+                + "image classifier (ResNet18) over {Images} images, labels {ImageLabels}",
             Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             languageModel.ParagraphCount,
             languageModel.Vocabulary.Count,
             languageModel.Forward.TrigramHistoryCount,
             classifier.ExampleCount,
             classifier.FeatureCount,
-            string.Join(", ", classifier.Labels));
+            string.Join(", ", classifier.Labels),
+            images.ExampleCount,
+            string.Join(", ", images.Labels));
     }
 }

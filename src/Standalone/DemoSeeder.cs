@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,8 @@ namespace InferenceGateway.Standalone;
 /// <summary>
 /// On first start, creates the demo through the control plane's own admin API (so it takes the same path as
 /// any operator's change: validation, audit, outbox, a config revision the node applies): a plan, the tenant
-/// <c>demo</c>, the sample model as its endpoint <c>sample</c>, and one API key, printed once.
+/// <c>demo</c>, the sample model as its endpoints <c>sample</c> (chat, text classifier) and <c>vision</c> (the image
+/// classifier, with image rules and output hardening on), and one API key, printed once.
 /// </summary>
 internal sealed partial class DemoSeeder(
     IHostApplicationLifetime lifetime, StandaloneData data, StandaloneSecrets secrets, IOptions<StandaloneOptions> options, ILogger<DemoSeeder> logger)
@@ -16,6 +18,27 @@ internal sealed partial class DemoSeeder(
 {
     public const string Tenant = "demo";
     public const string Model = "sample";
+    public const string VisionModel = "vision";
+
+    /// <summary>
+    /// The vision endpoint's rules: PNG or JPEG only, one image of at most 1 MiB and 4096 x 4096 pixels (the sample
+    /// model's own limit), raw, multipart or base64 in the JSON field <c>image</c>; answers keep the top two labels,
+    /// rounded to two decimals.
+    /// </summary>
+    private static readonly object VisionRules = new
+    {
+        imageRules = new
+        {
+            allowedTypes = new[] { "png", "jpeg" },
+            maxEncodedBytes = 1 << 20,
+            maxWidth = 4096,
+            maxHeight = 4096,
+            maxPixels = 4096L * 4096,
+            maxImages = 1,
+            jsonPaths = new[] { "image" },
+        },
+        outputHardening = new { scoresPath = "scores", topK = 2, scoreDecimals = 2 },
+    };
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -48,13 +71,17 @@ internal sealed partial class DemoSeeder(
         var o = options.Value;
         using var admin = AdminClient();
         var endpoints = await admin.GetFromJsonAsync<JsonObject>($"/api/v1/tenants/{facts.TenantId}/endpoints", cancellationToken);
-        if (endpoints!["items"]!.AsArray().FirstOrDefault(e => (string)e!["model"]! == facts.Model) is { } endpoint
-            && (string)endpoint["baseUrl"]! != o.Url(o.SampleModelPort))
+        foreach (var endpoint in endpoints!["items"]!.AsArray().Where(e => (string)e!["model"]! is Model or VisionModel))
         {
-            using var response = await admin.PatchAsJsonAsync(
-                $"/api/v1/tenants/{facts.TenantId}/endpoints/{(string)endpoint["id"]!}", new { baseUrl = o.Url(o.SampleModelPort) }, cancellationToken);
-            response.EnsureSuccessStatusCode();
+            if ((string)endpoint!["baseUrl"]! != o.Url(o.SampleModelPort))
+            {
+                using var response = await admin.PatchAsJsonAsync(
+                    $"/api/v1/tenants/{facts.TenantId}/endpoints/{(string)endpoint["id"]!}", new { baseUrl = o.Url(o.SampleModelPort) }, cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
         }
+
+        await EnsureVisionAsync(admin, facts.TenantId, endpoints, cancellationToken);
 
         var gateway = o.Url(o.GatewayPort);
         return facts with
@@ -66,6 +93,7 @@ internal sealed partial class DemoSeeder(
             PortalUrl = o.Url(o.PortalPort),
             ChatCompletionsUrl = $"{gateway}/t/{facts.Tenant}/{facts.Model}/v1/chat/completions",
             OpenAIBaseUrl = $"{gateway}/t/{facts.Tenant}/{facts.Model}/v1",
+            ImageClassifyUrl = $"{gateway}/t/{facts.Tenant}/{VisionModel}/v1/images/classify",
         };
     }
 
@@ -102,6 +130,8 @@ internal sealed partial class DemoSeeder(
             await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", new { model = Model, baseUrl = o.Url(o.SampleModelPort), timeoutSeconds = 60 }, cancellationToken);
         }
 
+        await EnsureVisionAsync(admin, tenantId, endpoints, cancellationToken);
+
         var key = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/api-keys", new { name = "demo key" }, cancellationToken);
         var gateway = o.Url(o.GatewayPort);
         return new StandaloneFacts(
@@ -117,7 +147,24 @@ internal sealed partial class DemoSeeder(
             ApiKey: (string)key["key"]!,
             ApiKeyId: (string)key["apiKey"]!["id"]!,
             ChatCompletionsUrl: $"{gateway}/t/{Tenant}/{Model}/v1/chat/completions",
-            OpenAIBaseUrl: $"{gateway}/t/{Tenant}/{Model}/v1");
+            OpenAIBaseUrl: $"{gateway}/t/{Tenant}/{Model}/v1",
+            ImageClassifyUrl: $"{gateway}/t/{Tenant}/{VisionModel}/v1/images/classify");
+    }
+
+    /// <summary>The image classifier as its own endpoint, so its image rules and output hardening apply to it alone.</summary>
+    private async Task EnsureVisionAsync(HttpClient admin, string tenantId, JsonObject endpoints, CancellationToken cancellationToken)
+    {
+        if (endpoints["items"]!.AsArray().Any(e => (string)e!["model"]! == VisionModel))
+        {
+            return;
+        }
+
+        var o = options.Value;
+        var body = JsonSerializer.SerializeToNode(VisionRules, JsonSerializerOptions.Web)!.AsObject();
+        body["model"] = VisionModel;
+        body["baseUrl"] = o.Url(o.SampleModelPort);
+        body["timeoutSeconds"] = 60;
+        await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", body, cancellationToken);
     }
 
     /// <summary>The printed command must work when it is printed: wait until the node serves the demo key.</summary>
@@ -180,6 +227,10 @@ internal sealed partial class DemoSeeder(
             lines.Add($"  curl {facts.ChatCompletionsUrl} \\");
             lines.Add($"    -H 'Authorization: Bearer {facts.ApiKey}' -H 'Content-Type: application/json' \\");
             lines.Add("    -d '{\"model\":\"sample-trigram-1\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the weather\"}]}'");
+            lines.Add(string.Empty);
+            lines.Add("Classify an image (PNG or JPEG, checked by the gateway's image rules):");
+            lines.Add($"  curl {facts.ImageClassifyUrl} \\");
+            lines.Add($"    -H 'Authorization: Bearer {facts.ApiKey}' -F file=@samples/SampleModel/Data/images/heldout/star/star-01.png");
         }
         else
         {

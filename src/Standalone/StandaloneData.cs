@@ -93,4 +93,5 @@ internal sealed record StandaloneFacts(
     string ApiKey,
     string ApiKeyId,
     string ChatCompletionsUrl,
-    string OpenAIBaseUrl);
+    string OpenAIBaseUrl,
+    string? ImageClassifyUrl = null);

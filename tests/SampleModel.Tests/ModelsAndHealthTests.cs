@@ -14,7 +14,7 @@ public sealed class ModelsAndHealthTests(SampleModelServer server)
 
         Assert.Equal("list", list.GetProperty("object").GetString());
         JsonElement[] models = list.GetProperty("data").EnumerateArray().ToArray();
-        Assert.Equal(new[] { "sample-trigram-1", "sample-sentiment-1" }, models.Select(model => model.GetProperty("id").GetString()));
+        Assert.Equal(new[] { "sample-trigram-1", "sample-sentiment-1", "sample-resnet18-shapes-1" }, models.Select(model => model.GetProperty("id").GetString()));
         Assert.All(models, model =>
         {
             Assert.Equal("model", model.GetProperty("object").GetString());

@@ -14,6 +14,7 @@ public sealed class SampleModelHostTests
         {
             builder.Configuration["SampleModel:ChatModelId"] = "demo-chat";
             builder.Configuration["SampleModel:ClassifierModelId"] = "demo-sentiment";
+            builder.Configuration["SampleModel:ImageModelId"] = "demo-vision";
         });
         await app.StartAsync();
         using HttpClient client = SampleModelServer.CreateClient(app);
@@ -21,7 +22,7 @@ public sealed class SampleModelHostTests
         JsonElement list = await client.GetForJsonAsync("/v1/models");
 
         Assert.Equal(
-            new[] { "demo-chat", "demo-sentiment" },
+            new[] { "demo-chat", "demo-sentiment", "demo-vision" },
             list.GetProperty("data").EnumerateArray().Select(model => model.GetProperty("id").GetString()));
         await app.StopAsync();
     }

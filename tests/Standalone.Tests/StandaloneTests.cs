@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using InferenceGateway.TestSupport;
 
 namespace InferenceGateway.Standalone.Tests;
 
@@ -90,6 +91,43 @@ public sealed class StandaloneTests : IAsyncLifetime
         while (status != HttpStatusCode.Unauthorized && clock.Elapsed < TimeSpan.FromSeconds(1));
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task VisionModel_ClassifiesAnImageThroughTheGateway_WithImageRulesAndHardeningOn()
+    {
+        var facts = _standalone.Facts;
+        var key = (string)facts["apiKey"]!;
+        var url = (string)facts["imageClassifyUrl"]!;
+        Assert.Equal($"http://127.0.0.1:{_standalone.GatewayPort}/t/demo/vision/v1/images/classify", url);
+        Assert.Contains($"curl {url}", _standalone.Output);
+        using var gateway = Gateway(key);
+        var star = TestImages.HeldOut("star/star-01.png");
+
+        // The quickstart's multipart upload: the top two labels, rounded to two decimals by the gateway.
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(star);
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        form.Add(file, "file", "star-01.png");
+        using var classified = await gateway.PostAsync(url, form);
+        Assert.Equal(HttpStatusCode.OK, classified.StatusCode);
+        var body = (await classified.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("star", (string)body["label"]!);
+        var scores = body["scores"]!.AsArray();
+        Assert.Equal(2, scores.Count);
+        Assert.Equal("star", (string)scores[0]!["label"]!);
+        Assert.All(scores, s => Assert.Equal(Math.Round((double)s!["score"]!, 2), (double)s!["score"]!));
+
+        // The JSON form, with a JPEG.
+        var json = await gateway.PostAsJsonAsync(url, new { image = Convert.ToBase64String(TestImages.HeldOut("circle/circle-03.jpg")) });
+        Assert.Equal(HttpStatusCode.OK, json.StatusCode);
+        Assert.Equal("circle", (string)(await json.Content.ReadFromJsonAsync<JsonObject>())!["label"]!);
+
+        // A decompression bomb never reaches the model.
+        var bomb = await gateway.PostAsJsonAsync(url, new { image = Convert.ToBase64String(TestImages.PngHeader(20_000, 20_000)) });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, bomb.StatusCode);
+        Assert.Equal("application/problem+json", bomb.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("'maxWidth'", await bomb.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -13,5 +13,6 @@ internal sealed class ModelCatalog(IOptions<SampleModelOptions> options, TimePro
     [
         new ModelCard(options.Value.ChatModelId, "model", _created, Owner),
         new ModelCard(options.Value.ClassifierModelId, "model", _created, Owner),
+        new ModelCard(options.Value.ImageModelId, "model", _created, Owner),
     ];
 }

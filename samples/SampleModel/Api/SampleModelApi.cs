@@ -6,6 +6,7 @@ internal static class SampleModelApi
     {
         app.MapPost("/v1/chat/completions", ChatCompletionsEndpoint.HandleAsync);
         app.MapPost("/v1/classify", ClassifyEndpoint.HandleAsync);
+        app.MapPost("/v1/images/classify", ImageClassifyEndpoint.HandleAsync);
         app.MapGet("/v1/models", ModelsEndpoint.List);
         app.MapGet("/v1/models/{id}", ModelsEndpoint.Retrieve);
         app.MapGet("/healthz", (ModelCatalog catalog) => TypedResults.Json(

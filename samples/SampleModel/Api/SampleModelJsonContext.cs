@@ -13,6 +13,8 @@ namespace InferenceGateway.SampleModel.Api;
 [JsonSerializable(typeof(ChatCompletionResponse))]
 [JsonSerializable(typeof(ClassifyRequest))]
 [JsonSerializable(typeof(ClassifyResponse))]
+[JsonSerializable(typeof(ImageClassifyRequest))]
+[JsonSerializable(typeof(ImageClassifyResponse))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(HealthResponse))]

@@ -20,4 +20,10 @@ public sealed record RouteSnapshot
     public string? UpstreamHeaderValue { get; init; }
 
     public required int TimeoutSeconds { get; init; }
+
+    /// <summary>The images this endpoint takes; null when it declares none (bodies are then not inspected as images).</summary>
+    public ImageRulesSnapshot? ImageRules { get; init; }
+
+    /// <summary>How its JSON responses are rewritten; null to pass them as they are.</summary>
+    public OutputHardeningSnapshot? OutputHardening { get; init; }
 }

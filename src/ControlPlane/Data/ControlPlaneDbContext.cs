@@ -99,6 +99,8 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
             e.Property(m => m.Model).HasMaxLength(64);
             e.Property(m => m.BaseUrl).HasMaxLength(2048);
             e.Property(m => m.UpstreamHeaderName).HasMaxLength(100);
+            e.Property(m => m.ImageRules).HasMaxLength(8192);
+            e.Property(m => m.OutputHardening).HasMaxLength(8192);
             e.HasOne<Tenant>().WithMany().HasForeignKey(m => m.TenantId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -22,6 +22,12 @@ internal sealed class ModelEndpoint
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>The image rules as JSON (<c>ImageRulesSnapshot</c>), or null when the endpoint declares no images.</summary>
+    public string? ImageRules { get; set; }
+
+    /// <summary>The output hardening as JSON (<c>OutputHardeningSnapshot</c>), or null for none.</summary>
+    public string? OutputHardening { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -115,6 +115,12 @@ internal sealed class RouteEntry(RouteSnapshot route)
 
     /// <summary>Per-endpoint timeout: the longest the upstream may stay silent (504 after that).</summary>
     public ForwarderRequestConfig RequestConfig { get; } = new() { ActivityTimeout = TimeSpan.FromSeconds(route.TimeoutSeconds) };
+
+    /// <summary>The images the endpoint takes (checked before forwarding); null when it declares none.</summary>
+    public Rules.ImageRules? ImageRules { get; } = route.ImageRules is { } images ? new Rules.ImageRules(images) : null;
+
+    /// <summary>How its JSON answers are rewritten; null to pass them as they are.</summary>
+    public Rules.OutputHardening? OutputHardening { get; } = route.OutputHardening is { } hardening ? new Rules.OutputHardening(hardening) : null;
 }
 
 internal sealed class KeyEntry

@@ -54,6 +54,12 @@ internal static class NodeStateBuilder
                 continue;
             }
 
+            if (EndpointRuleErrors(route) is { } ruleErrors)
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model}: {ruleErrors}");
+                continue;
+            }
+
             if (!routesByTenant.TryGetValue(route.TenantId, out var routes))
             {
                 routesByTenant[route.TenantId] = routes = new Dictionary<string, RouteEntry>(StringComparer.Ordinal);
@@ -201,6 +207,23 @@ internal static class NodeStateBuilder
                 ExpiresAt = key.ExpiresAt, GraceUntil = key.PreviousHashExpiresAt,
             });
         }
+    }
+
+    /// <summary>The image rules and output hardening, checked with the same bounds the admin API and the compiler use.</summary>
+    private static string? EndpointRuleErrors(RouteSnapshot route)
+    {
+        var ruleErrors = new List<(string Field, string Message)>();
+        if (route.ImageRules is { } images)
+        {
+            EndpointRules.Validate(images, "imageRules", ruleErrors);
+        }
+
+        if (route.OutputHardening is { } hardening)
+        {
+            EndpointRules.Validate(hardening, "outputHardening", ruleErrors);
+        }
+
+        return ruleErrors.Count == 0 ? null : string.Join("; ", ruleErrors.Select(e => $"{e.Field}: {e.Message}"));
     }
 
     private static void RemoveKey(Dictionary<KeyHash, KeyEntry> keys, Guid keyId)

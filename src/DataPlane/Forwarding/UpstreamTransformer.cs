@@ -44,6 +44,12 @@ internal sealed class UpstreamTransformer : HttpTransformer
         }
 
         proxyRequest.Headers.TryAddWithoutValidation("X-Request-Id", request.RequestId);
+        if (route.OutputHardening is not null)
+        {
+            // Hardening reads the answer: ask for it uncompressed (a compressed answer is refused, never passed unhardened).
+            proxyRequest.Headers.AcceptEncoding.Clear();
+        }
+
         request.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
     }
 
@@ -77,7 +83,9 @@ internal sealed class UpstreamTransformer : HttpTransformer
         }
 
         headers["X-Request-Id"] = request.RequestId;
-        return true;
+        return request.Route?.OutputHardening is { } hardening
+            ? await hardening.ApplyAsync(httpContext, proxyResponse, cancellationToken)
+            : true;
     }
 
     /// <summary>

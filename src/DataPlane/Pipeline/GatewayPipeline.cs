@@ -20,6 +20,7 @@ public static class GatewayPipeline
         app.UseMiddleware<AuthorizationMiddleware>();          // the key's tenant is the path's; tenant active; model exists and is allowed
         app.UseMiddleware<RateLimitMiddleware>();              // only authorized traffic spends tokens: per key, then per tenant
         app.UseMiddleware<RequestBodyMiddleware>();            // size and content rules read the body before anything goes upstream
+        app.UseMiddleware<ImageRulesMiddleware>();             // the endpoint's image rules on the buffered body, from headers only, before the upstream
         var forwarding = app.ApplicationServices.GetRequiredService<ForwardingHandler>();
         app.Run(forwarding.HandleAsync);                       // to the tenant's own endpoint; output rules in the transformer
         return app;

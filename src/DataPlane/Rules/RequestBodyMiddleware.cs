@@ -93,7 +93,7 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
                 return;
             }
 
-            httpRequest.Body = new MemoryStream(buffer, 0, length, writable: false);
+            httpRequest.Body = new MemoryStream(buffer, 0, length, writable: false, publiclyVisible: true); // visible: the image rules read it in place
             httpRequest.ContentLength = length;
             httpRequest.Headers.TransferEncoding = default;
             await next(context);

@@ -96,6 +96,13 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             }
         }
 
+        var ruleProblems = new List<string>();
+        if (!ModelEndpointRules.TryRead(endpoint, out var imageRules, out var hardening, ruleProblems))
+        {
+            problems.Add($"endpoint {endpoint.Id} left out: {string.Join("; ", ruleProblems)}");
+            return null;
+        }
+
         return new RouteSnapshot
         {
             TenantId = tenant.Id,
@@ -106,6 +113,8 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             UpstreamHeaderName = credential is null ? null : endpoint.UpstreamHeaderName,
             UpstreamHeaderValue = credential,
             TimeoutSeconds = endpoint.TimeoutSeconds,
+            ImageRules = imageRules,
+            OutputHardening = hardening,
         };
     }
 }

@@ -1,3 +1,4 @@
+using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Infrastructure;
 
@@ -10,7 +11,9 @@ internal sealed record CreateModelEndpointRequest(
     string? BaseUrl,
     UpstreamCredentialRequest? UpstreamCredential,
     int? TimeoutSeconds,
-    bool? Enabled);
+    bool? Enabled,
+    ImageRulesRequest? ImageRules = null,
+    OutputHardeningRequest? OutputHardening = null);
 
 /// <summary>PATCH body. <c>upstreamCredential: null</c> removes the credential; the model name cannot change.</summary>
 internal sealed record UpdateModelEndpointRequest
@@ -24,6 +27,12 @@ internal sealed record UpdateModelEndpointRequest
     public Optional<int> TimeoutSeconds { get; init; }
 
     public Optional<bool> Enabled { get; init; }
+
+    /// <summary>Replaces the image rules whole; <c>null</c> removes them.</summary>
+    public Optional<ImageRulesRequest?> ImageRules { get; init; }
+
+    /// <summary>Replaces the output hardening whole; <c>null</c> removes it.</summary>
+    public Optional<OutputHardeningRequest?> OutputHardening { get; init; }
 }
 
 /// <summary>Says which header carries the upstream credential, never its value.</summary>
@@ -38,7 +47,9 @@ internal sealed record ModelEndpointResponse(
     int TimeoutSeconds,
     bool Enabled,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    ImageRulesSnapshot? ImageRules,
+    OutputHardeningSnapshot? OutputHardening)
 {
     public static ModelEndpointResponse From(ModelEndpoint e) => new(
         e.Id,
@@ -49,5 +60,7 @@ internal sealed record ModelEndpointResponse(
         e.TimeoutSeconds,
         e.Enabled,
         e.CreatedAt,
-        e.UpdatedAt);
+        e.UpdatedAt,
+        ModelEndpointRules.ReadImageRules(e),
+        ModelEndpointRules.ReadOutputHardening(e));
 }

@@ -48,6 +48,18 @@ internal static class ModelEndpointsApi
 
         var timeout = request.TimeoutSeconds ?? DefaultTimeoutSeconds;
         ValidateTimeout(timeout, errors);
+        var imageRules = request.ImageRules is { } images ? ModelEndpointRules.ToSnapshot(images) : null;
+        var hardening = request.OutputHardening is { } output ? ModelEndpointRules.ToSnapshot(output) : null;
+        if (imageRules is not null)
+        {
+            ModelEndpointRules.Validate(imageRules, errors);
+        }
+
+        if (hardening is not null)
+        {
+            ModelEndpointRules.Validate(hardening, errors);
+        }
+
         if (errors.Any)
         {
             return errors.ToResult();
@@ -68,12 +80,14 @@ internal static class ModelEndpointsApi
             ProtectedUpstreamCredential = request.UpstreamCredential is { Value: { } value } ? credentials.Protect(value) : null,
             TimeoutSeconds = timeout,
             Enabled = request.Enabled ?? true,
+            ImageRules = ModelEndpointRules.Write(imageRules),
+            OutputHardening = ModelEndpointRules.Write(hardening),
             CreatedAt = changes.Now,
             UpdatedAt = changes.Now,
         };
         db.ModelEndpoints.Add(endpoint);
         var withCredential = endpoint.UpstreamHeaderName is null ? string.Empty : $" with a credential in '{endpoint.UpstreamHeaderName}'";
-        changes.Audit(tenantId, "endpoint.created", $"endpoint/{endpoint.Id}", $"Registered model '{endpoint.Model}' at {endpoint.BaseUrl}{withCredential}.");
+        changes.Audit(tenantId, "endpoint.created", $"endpoint/{endpoint.Id}", $"Registered model '{endpoint.Model}' at {endpoint.BaseUrl}{withCredential}{ModelEndpointRules.Describe(imageRules, hardening)}.");
         await changes.CommitAsync(ct);
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/endpoints/{endpoint.Id}", ModelEndpointResponse.From(endpoint));
     }
@@ -152,6 +166,28 @@ internal static class ModelEndpointsApi
         {
             ValidateTimeout(request.TimeoutSeconds.Value, errors);
             endpoint.TimeoutSeconds = request.TimeoutSeconds.Value;
+        }
+
+        if (request.ImageRules.HasValue)
+        {
+            var rules = request.ImageRules.Value is { } images ? ModelEndpointRules.ToSnapshot(images) : null;
+            if (rules is not null)
+            {
+                ModelEndpointRules.Validate(rules, errors);
+            }
+
+            endpoint.ImageRules = ModelEndpointRules.Write(rules);
+        }
+
+        if (request.OutputHardening.HasValue)
+        {
+            var hardening = request.OutputHardening.Value is { } output ? ModelEndpointRules.ToSnapshot(output) : null;
+            if (hardening is not null)
+            {
+                ModelEndpointRules.Validate(hardening, errors);
+            }
+
+            endpoint.OutputHardening = ModelEndpointRules.Write(hardening);
         }
 
         endpoint.Enabled = request.Enabled.Or(endpoint.Enabled);
