@@ -42,6 +42,9 @@ internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<Signing
     public void Configure(EntityTypeBuilder<SigningKey> e)
     {
         e.HasIndex(k => k.KeyId).IsUnique();
+
+        // Replicas schedule the next key at the same instant; the index lets only one of them create it.
+        e.HasIndex(k => new { k.Use, k.ActivatesAt }).IsUnique();
         e.Property(k => k.KeyId).HasMaxLength(64);
         e.Property(k => k.Use).HasConversion<string>().HasMaxLength(20);
         e.Property(k => k.ProtectedKey).HasMaxLength(8000);

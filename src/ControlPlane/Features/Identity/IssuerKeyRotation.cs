@@ -15,6 +15,8 @@ internal sealed partial class IssuerKeyRotation(
     IServiceScopeFactory scopes, IssuerKeys keys, TimeProvider time, IOptions<PlatformIdentityOptions> options, ILogger<IssuerKeyRotation> logger)
     : BackgroundService
 {
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.SigningKeyCheckInterval, time);
@@ -35,6 +37,23 @@ internal sealed partial class IssuerKeyRotation(
 
     public async Task CheckAsync(CancellationToken ct)
     {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await CheckOnceAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another replica created the same next key (same activation time, unique index) first: nothing to do.
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task CheckOnceAsync(CancellationToken ct)
+    {
         var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
@@ -49,9 +68,12 @@ internal sealed partial class IssuerKeyRotation(
         var current = published[0];
         var next = published.Skip(1).FirstOrDefault(k => k.ActivatesAt > now);
         var lastTokenLifetime = settings.AccessTokenLifetime > settings.RefreshTokenLifetime ? settings.AccessTokenLifetime : settings.RefreshTokenLifetime;
-        if (next is null && settings.SigningKeyFile is null && now >= current.ActivatesAt + settings.SigningKeyRotation - settings.SigningKeyPublishLead)
+        var scheduled = current.ActivatesAt + settings.SigningKeyRotation;
+        if (next is null && settings.SigningKeyFile is null && now >= scheduled - (2 * settings.SigningKeyPublishLead))
         {
-            var activatesAt = now + settings.SigningKeyPublishLead;
+            // Created up to two leads early, so on schedule every replica computes the same activation time and the
+            // unique index lets only one insert it; after an outage the key still gets its full lead.
+            var activatesAt = scheduled >= now + settings.SigningKeyPublishLead ? scheduled : now + settings.SigningKeyPublishLead;
             next = keys.Generate(SigningKeyUse.Signing, now, activatesAt);
             db.SigningKeys.Add(next);
 
@@ -78,6 +100,12 @@ internal sealed partial class IssuerKeyRotation(
         {
             keys.Changed();
         }
+    }
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Information, Message = "Published the next signing key {KeyId}; it signs from {ActivatesAt:o}")]

@@ -401,6 +401,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.HasIndex("KeyId")
                         .IsUnique();
 
+                    b.HasIndex("Use", "ActivatesAt")
+                        .IsUnique();
+
                     b.ToTable("SigningKeys");
                 });
 

@@ -395,6 +395,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.HasIndex("KeyId")
                         .IsUnique();
 
+                    b.HasIndex("Use", "ActivatesAt")
+                        .IsUnique();
+
                     b.ToTable("SigningKeys");
                 });
 

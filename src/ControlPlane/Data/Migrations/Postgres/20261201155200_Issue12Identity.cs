@@ -455,6 +455,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SigningKeys_Use_ActivatesAt",
+                table: "SigningKeys",
+                columns: new[] { "Use", "ActivatesAt" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TenantMemberships_UserId",
                 table: "TenantMemberships",
                 column: "UserId");

@@ -453,6 +453,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_SigningKeys_Use_ActivatesAt",
+                table: "SigningKeys",
+                columns: new[] { "Use", "ActivatesAt" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TenantMemberships_UserId",
                 table: "TenantMemberships",
                 column: "UserId");
