@@ -24,6 +24,9 @@ public sealed record DataPlaneHeartbeat
 
     public required DateTimeOffset SentAt { get; init; }
 
+    /// <summary>Access-log entries the node dropped since it started (queue full, disk full or failing).</summary>
+    public long AccessLogDropped { get; init; }
+
     /// <summary>Keys used since the previous heartbeat (for the keys' last-used time).</summary>
     public IReadOnlyList<KeyUse> KeysUsed { get; init; } = [];
 }

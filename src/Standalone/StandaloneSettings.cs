@@ -5,7 +5,9 @@ internal static class StandaloneSettings
 {
     public static Dictionary<string, string?> For(StandaloneOptions options, StandaloneData data, StandaloneSecrets secrets)
     {
-        var loopback = $"{options.Host}/{(options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 128 : 32)}";
+        var v6 = options.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        // Every tenant may use (and share) the sample model; nothing else on this machine is reachable.
+        var loopback = (v6 ? $"[{options.Host}/128]:{options.SampleModelPort}" : $"{options.Host}/32:{options.SampleModelPort}") + " tenants=*";
         return new Dictionary<string, string?>
         {
             ["ControlPlane:Database:Provider"] = "Sqlite",
@@ -20,7 +22,7 @@ internal static class StandaloneSettings
             ["ControlPlane:Identity:FirstAdmin:Email"] = DemoSeeder.PlatformAdminEmail,
             ["ControlPlane:Identity:FirstAdmin:Password"] = secrets.AdminPassword,
 
-            // The sample model listens on this machine: let registration and the node reach exactly that address.
+            // The sample model listens on this machine: let registration and the node reach exactly that address and port.
             ["ControlPlane:Endpoints:AllowedPrivateNetworks:0"] = loopback,
             ["DataPlane:AllowedPrivateNetworks:0"] = loopback,
             ["DataPlane:NodeId"] = "standalone",

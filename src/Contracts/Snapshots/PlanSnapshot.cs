@@ -24,6 +24,12 @@ public sealed record PlanSnapshot
 
     public required long MaxRequestBodyBytes { get; init; }
 
+    /// <summary>Requests of one key in flight at once on a node; null means unbounded (older control planes).</summary>
+    public int? MaxConcurrentRequestsPerKey { get; init; }
+
+    /// <summary>Requests of one tenant in flight at once on a node; null means unbounded.</summary>
+    public int? MaxConcurrentRequestsPerTenant { get; init; }
+
     /// <summary>Model slugs the plan allows; null means every model.</summary>
     public IReadOnlyList<string>? AllowedModels { get; init; }
 }

@@ -21,6 +21,18 @@ public sealed record RouteSnapshot
 
     public required int TimeoutSeconds { get; init; }
 
+    /// <summary>Methods the endpoint accepts; null means the default set (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS).</summary>
+    public IReadOnlyList<string>? AllowedMethods { get; init; }
+
+    /// <summary>Whether the node adds <c>X-Forwarded-For</c> with the client address it saw.</summary>
+    public bool ForwardClientAddress { get; init; }
+
+    /// <summary>Longest a streamed (SSE) response may last; null means no cap (older control planes).</summary>
+    public int? StreamMaxDurationSeconds { get; init; }
+
+    /// <summary>Longest a streamed (SSE) response may stay silent; null means the endpoint timeout alone.</summary>
+    public int? StreamMaxIdleSeconds { get; init; }
+
     /// <summary>The images this endpoint takes; null when it declares none (bodies are then not inspected as images).</summary>
     public ImageRulesSnapshot? ImageRules { get; init; }
 

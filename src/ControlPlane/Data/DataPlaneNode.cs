@@ -17,6 +17,9 @@ internal sealed class DataPlaneNode
 
     public TimeSpan Uptime { get; set; }
 
+    /// <summary>Access-log entries the node dropped since it started.</summary>
+    public long AccessLogDropped { get; set; }
+
     public DateTimeOffset FirstSeenAt { get; set; }
 
     public DateTimeOffset LastSeenAt { get; set; }

@@ -22,6 +22,18 @@ internal sealed class ModelEndpoint
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Methods the endpoint accepts; null means the default set.</summary>
+    public List<string>? AllowedMethods { get; set; }
+
+    /// <summary>Opt-in: the node adds <c>X-Forwarded-For</c> with the client address it saw.</summary>
+    public bool ForwardClientAddress { get; set; }
+
+    /// <summary>Cap on a streamed response's duration; null means the default.</summary>
+    public int? StreamMaxDurationSeconds { get; set; }
+
+    /// <summary>Cap on a streamed response's silence between events; null means the default.</summary>
+    public int? StreamMaxIdleSeconds { get; set; }
+
     /// <summary>The image rules as JSON (<c>ImageRulesSnapshot</c>), or null when the endpoint declares no images.</summary>
     public string? ImageRules { get; set; }
 

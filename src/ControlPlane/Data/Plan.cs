@@ -25,6 +25,12 @@ internal sealed class Plan
 
     public long MaxRequestBodyBytes { get; set; }
 
+    /// <summary>Requests of one key in flight at once, per node; null means the default.</summary>
+    public int? MaxConcurrentRequestsPerKey { get; set; }
+
+    /// <summary>Requests of one tenant in flight at once, per node; null means the default.</summary>
+    public int? MaxConcurrentRequestsPerTenant { get; set; }
+
     /// <summary>Null means every model.</summary>
     public List<string>? AllowedModels { get; set; }
 

@@ -42,11 +42,13 @@ public static class ControlPlaneHosting
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
         services.AddOptions<NodeAuthOptions>().BindConfiguration(NodeAuthOptions.Section).ValidateOnStart();
         services.AddOptions<EndpointPolicyOptions>().BindConfiguration(EndpointPolicyOptions.Section).ValidateOnStart();
+        services.AddOptions<PlanPolicyOptions>().BindConfiguration(PlanPolicyOptions.Section).ValidateOnStart();
         services.AddSingleton<ControlPlaneOptionsValidator>();
         services.AddSingleton<IValidateOptions<DatabaseOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<AdminOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<NodeAuthOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<EndpointPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
+        services.AddSingleton<IValidateOptions<PlanPolicyOptions>>(sp => sp.GetRequiredService<ControlPlaneOptionsValidator>());
         services.AddSingleton<IValidateOptions<MasterKeyOptions>>(new MasterKeyValidator(DataProtectionSection, builder.Environment.IsDevelopment()));
 
         builder.AddControlPlaneDatabase();
@@ -82,9 +84,15 @@ public static class ControlPlaneHosting
         services.AddHttpContextAccessor();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
-        services.AddSingleton(sp => new EndpointUrlValidator(
-            AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value.AllowedPrivateNetworks, out _),
-            sp.GetRequiredService<IHostResolver>()));
+        services.AddSingleton(sp =>
+        {
+            var policy = sp.GetRequiredService<IOptions<EndpointPolicyOptions>>().Value;
+            var ports = new ProductPorts(sp, policy.ProductPorts ?? [.. AddressPolicy.DefaultProductPorts]);
+            return new EndpointUrlValidator(
+                AddressPolicy.FromConfiguration(policy.AllowedPrivateNetworks, policy.DeniedNetworks, ports.Current, out _),
+                sp.GetRequiredService<IHostResolver>());
+        });
+        services.AddScoped<PrivateTargets>();
         services.AddSingleton<UpstreamCredentials>();
         services.AddSingleton<OutboxSignal>();
         services.AddScoped<ConfigPublisher>();
@@ -154,7 +162,8 @@ public static class ControlPlaneHosting
     {
         // Every admin route is in one of two groups: platform routes (platform admins only) and tenant routes, whose
         // filter checks the caller's membership in the path's tenant and the role each endpoint admits.
-        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(IdentityHosting.AdminApiPolicy).DisableAntiforgery();
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(IdentityHosting.AdminApiPolicy).DisableAntiforgery()
+            .AddEndpointFilter<ControlCharacterFilter>();
         api.MapMeApi();
         var platform = api.MapGroup(string.Empty).RequireAuthorization(PlatformAdminPolicy);
         platform.MapTenantsApi();

@@ -57,12 +57,31 @@ internal sealed class EndpointPolicyOptions
 {
     public const string Section = "ControlPlane:Endpoints";
 
-    /// <summary>Non-public networks that model endpoints may use anyway (CIDR or single addresses). Empty by default.</summary>
+    /// <summary>
+    /// Non-public networks that model endpoints may use anyway, with optional ports and tenants
+    /// (<c>10.77.0.20/32:8080 tenants=acme</c>; see <see cref="Security.Networking.EgressEntry"/>). Empty by default.
+    /// </summary>
     public List<string> AllowedPrivateNetworks { get; set; } = [];
+
+    /// <summary>Networks always refused, on top of the built-in metadata and host-agent addresses (for example 168.63.129.16).</summary>
+    public List<string> DeniedNetworks { get; set; } = [];
+
+    /// <summary>The product's own ports, never admitted by an entry without ports; null means 5432, 5672, 15672, 6379 (plus this process's listeners).</summary>
+    public List<int>? ProductPorts { get; set; }
+}
+
+/// <summary>Section <c>ControlPlane:Plans</c>: bounds the operator sets on every plan.</summary>
+internal sealed class PlanPolicyOptions
+{
+    public const string Section = "ControlPlane:Plans";
+
+    /// <summary>The largest request body a plan may allow (bodies are buffered whole on the nodes). Default 32 MiB.</summary>
+    public long MaxRequestBodyBytesCeiling { get; set; } = Features.Plans.PlanRules.DefaultBodyBytesCeiling;
 }
 
 internal sealed class ControlPlaneOptionsValidator :
-    IValidateOptions<AdminOptions>, IValidateOptions<NodeAuthOptions>, IValidateOptions<EndpointPolicyOptions>, IValidateOptions<DatabaseOptions>
+    IValidateOptions<AdminOptions>, IValidateOptions<NodeAuthOptions>, IValidateOptions<EndpointPolicyOptions>, IValidateOptions<DatabaseOptions>,
+    IValidateOptions<PlanPolicyOptions>
 {
     public const int MinTokenLength = 32;
 
@@ -88,11 +107,19 @@ internal sealed class ControlPlaneOptionsValidator :
 
     public ValidateOptionsResult Validate(string? name, EndpointPolicyOptions options)
     {
-        Security.Networking.AddressPolicy.FromConfiguration(options.AllowedPrivateNetworks, out var invalid);
-        return invalid.Count == 0
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail($"{EndpointPolicyOptions.Section}:AllowedPrivateNetworks has entries that are not networks: {string.Join(", ", invalid)}.");
+        Security.Networking.AddressPolicy.FromConfiguration(options.AllowedPrivateNetworks, options.DeniedNetworks, null, out var invalid);
+        return invalid.Count > 0
+            ? ValidateOptionsResult.Fail($"{EndpointPolicyOptions.Section}:AllowedPrivateNetworks or DeniedNetworks has entries that are not valid: {string.Join(", ", invalid)} "
+                + "(an entry is NETWORK[:PORTS] [tenants=SLUG,...], for example 10.77.0.20/32:8080 tenants=acme).")
+            : options.ProductPorts?.Any(p => p is < 1 or > 65535) == true
+                ? ValidateOptionsResult.Fail($"{EndpointPolicyOptions.Section}:ProductPorts lists ports from 1 to 65535.")
+                : ValidateOptionsResult.Success;
     }
+
+    public ValidateOptionsResult Validate(string? name, PlanPolicyOptions options) =>
+        options.MaxRequestBodyBytesCeiling is < 1024 or > Features.Plans.PlanRules.MaxBodyBytesCeiling
+            ? ValidateOptionsResult.Fail($"{PlanPolicyOptions.Section}:MaxRequestBodyBytesCeiling is from 1024 to {Features.Plans.PlanRules.MaxBodyBytesCeiling} bytes.")
+            : ValidateOptionsResult.Success;
 
     public ValidateOptionsResult Validate(string? name, DatabaseOptions options) =>
         string.IsNullOrWhiteSpace(options.ConnectionString)

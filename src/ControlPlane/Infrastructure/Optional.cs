@@ -7,11 +7,21 @@ namespace InferenceGateway.ControlPlane.Infrastructure;
 /// A PATCH field: tells "absent" (leave as is) apart from "present", including present and null (clear).
 /// </summary>
 [JsonConverter(typeof(OptionalConverterFactory))]
-internal readonly record struct Optional<T>(bool HasValue, T Value)
+internal readonly record struct Optional<T>(bool HasValue, T Value) : IOptionalValue
 {
     public static Optional<T> Absent => default;
 
+    object? IOptionalValue.BoxedValue => Value;
+
     public T Or(T current) => HasValue ? Value : current;
+}
+
+/// <summary>An <see cref="Optional{T}"/> seen without its type argument (by filters that walk request bodies).</summary>
+internal interface IOptionalValue
+{
+    bool HasValue { get; }
+
+    object? BoxedValue { get; }
 }
 
 internal sealed class OptionalConverterFactory : JsonConverterFactory

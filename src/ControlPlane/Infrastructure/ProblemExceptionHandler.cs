@@ -28,6 +28,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", DescribeBadRequest(bad)),
             DbUpdateConcurrencyException => (409, "Conflict", "The object was changed by another request at the same time; read it again and retry."),
             DbUpdateException db when IsUniqueViolation(db) => (409, "Conflict", "An object with the same unique value already exists."),
+            _ when IsBadCharacter(exception) => (400, "Bad request", "A value contains a character the database cannot store (a control character or invalid Unicode)."),
             _ => (500, "Internal server error", "An unexpected error occurred. Quote the trace id when you report it."),
         };
 
@@ -66,6 +67,20 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         SqliteException sqlite => sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode is 2067 or 1555,
         _ => false,
     };
+
+    /// <summary>PostgreSQL's 22021 (for example a NUL in text): a safety net behind <see cref="ControlCharacterFilter"/>.</summary>
+    internal static bool IsBadCharacter(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, PathString path);

@@ -43,6 +43,7 @@ internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, TimeProvider t
         node.LastApplyError = beat.LastApplyError is { Length: > 2000 } e ? e[..2000] : beat.LastApplyError;
         node.LastApplyErrorAt = beat.LastApplyErrorAt;
         node.Uptime = beat.Uptime;
+        node.AccessLogDropped = Math.Max(0, beat.AccessLogDropped);
         node.LastSeenAt = beat.SentAt > now ? now : beat.SentAt;
         try
         {

@@ -10,7 +10,7 @@ namespace InferenceGateway.DataPlane.Configuration;
 
 /// <summary>Reports the node's identity, version and applied revision every few seconds.</summary>
 internal sealed partial class HeartbeatPublisher(
-    IBus bus, NodeConfig config, RateLimiters limiters, IOptions<DataPlaneOptions> options, TimeProvider time, ILogger<HeartbeatPublisher> logger) : BackgroundService
+    IBus bus, NodeConfig config, RateLimiters limiters, Metering.AccessLog accessLog, IOptions<DataPlaneOptions> options, TimeProvider time, ILogger<HeartbeatPublisher> logger) : BackgroundService
 {
     public static readonly string Version =
         typeof(HeartbeatPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -52,6 +52,7 @@ internal sealed partial class HeartbeatPublisher(
         LastApplyErrorAt = config.LastApplyErrorAt,
         Uptime = Stopwatch.GetElapsedTime(_startedAt),
         SentAt = time.GetUtcNow(),
+        AccessLogDropped = accessLog.Dropped,
         KeysUsed = keysUsedSince == long.MaxValue ? [] : KeysUsed(keysUsedSince),
     };
 

@@ -69,6 +69,11 @@ internal sealed class PlanEntry(PlanSnapshot plan)
 
     public long MaxRequestBodyBytes { get; } = plan.MaxRequestBodyBytes;
 
+    /// <summary>Requests of one key in flight at once on this node (int.MaxValue when the snapshot sets none).</summary>
+    public int MaxConcurrentPerKey { get; } = plan.MaxConcurrentRequestsPerKey ?? int.MaxValue;
+
+    public int MaxConcurrentPerTenant { get; } = plan.MaxConcurrentRequestsPerTenant ?? int.MaxValue;
+
     /// <summary>Null means every model.</summary>
     public FrozenSet<string>? AllowedModels { get; } = plan.AllowedModels?.ToFrozenSet(StringComparer.Ordinal);
 }
@@ -104,10 +109,26 @@ internal sealed class RouteEntry(RouteSnapshot route)
 {
     public Guid EndpointId { get; } = route.EndpointId;
 
+    /// <summary>The gateway path this route is served at, <c>/t/{tenant}/{model}</c>: what upstream locations are rewritten to.</summary>
+    public string GatewayPrefix { get; } = $"/t/{route.TenantSlug}/{route.Model}";
+
+    public MethodSet Methods { get; } = MethodSet.From(route.AllowedMethods);
+
+    public bool ForwardClientAddress { get; } = route.ForwardClientAddress;
+
+    /// <summary>Cap on an SSE response's duration (null: none).</summary>
+    public TimeSpan? StreamMaxDuration { get; } = route.StreamMaxDurationSeconds is { } d ? TimeSpan.FromSeconds(d) : null;
+
+    /// <summary>Cap on an SSE response's silence: the endpoint's idle limit, kept just below its timeout so the stream ends with an event rather than a cut.</summary>
+    public TimeSpan StreamMaxIdle { get; } = StreamIdle(route);
+
     public string Model { get; } = route.Model;
 
     /// <summary>Canonical base URL without a trailing slash; the rest of the client's path is appended.</summary>
     public string BaseUrl { get; } = route.BaseUrl.TrimEnd('/');
+
+    /// <summary>The base URL parsed, to recognise the upstream's own locations in its responses.</summary>
+    public Uri BaseUri { get; } = new(route.BaseUrl.TrimEnd('/'), UriKind.Absolute);
 
     public string? UpstreamHeaderName { get; } = route.UpstreamHeaderName;
 
@@ -115,6 +136,13 @@ internal sealed class RouteEntry(RouteSnapshot route)
 
     /// <summary>Per-endpoint timeout: the longest the upstream may stay silent (504 after that).</summary>
     public ForwarderRequestConfig RequestConfig { get; } = new() { ActivityTimeout = TimeSpan.FromSeconds(route.TimeoutSeconds) };
+
+    private static TimeSpan StreamIdle(RouteSnapshot route)
+    {
+        var timeout = TimeSpan.FromSeconds(route.TimeoutSeconds);
+        var idle = route.StreamMaxIdleSeconds is { } i ? TimeSpan.FromSeconds(i) : timeout;
+        return idle < timeout ? idle : timeout - TimeSpan.FromMilliseconds(Math.Min(500, timeout.TotalMilliseconds / 4));
+    }
 
     /// <summary>The images the endpoint takes (checked before forwarding); null when it declares none.</summary>
     public Rules.ImageRules? ImageRules { get; } = route.ImageRules is { } images ? new Rules.ImageRules(images) : null;

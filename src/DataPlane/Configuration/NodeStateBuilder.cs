@@ -23,7 +23,7 @@ internal static class NodeStateBuilder
         {
             if (!double.IsFinite(plan.RequestsPerSecondPerKey) || plan.RequestsPerSecondPerKey <= 0 || plan.BurstPerKey < 1
                 || !double.IsFinite(plan.RequestsPerSecondPerTenant) || plan.RequestsPerSecondPerTenant <= 0 || plan.BurstPerTenant < 1
-                || plan.MaxRequestBodyBytes < 1)
+                || plan.MaxRequestBodyBytes < 1 || plan.MaxConcurrentRequestsPerKey is < 1 || plan.MaxConcurrentRequestsPerTenant is < 1)
             {
                 errors.Add($"plan {plan.PlanId}: a limit is out of range");
             }
@@ -45,6 +45,18 @@ internal static class NodeStateBuilder
             if (route.TimeoutSeconds is < 1 or > 3600)
             {
                 errors.Add($"route {route.TenantSlug}/{route.Model}: the timeout is out of range");
+                continue;
+            }
+
+            if (route.AllowedMethods is { } methods && !MethodSet.TryParse(methods, out _))
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model}: the method list names a method the gateway never forwards");
+                continue;
+            }
+
+            if (route.StreamMaxDurationSeconds is < 1 || route.StreamMaxIdleSeconds is < 1)
+            {
+                errors.Add($"route {route.TenantSlug}/{route.Model}: a stream bound is out of range");
                 continue;
             }
 

@@ -12,11 +12,17 @@ internal sealed class UpstreamAddressRefusedException(string reason) : Exception
 
 /// <summary>
 /// The connect step of every upstream connection. The host is resolved here, every address is checked against
-/// the same public-address policy as at registration (with the operator's allow-list), and the socket connects
-/// only to a checked address: a name that now resolves inside (DNS rebinding) never gets a connection.
+/// the same policy as at registration (the operator's allow-list entries with their ports and tenants, and the
+/// deny-list), and the socket connects only to a checked address: a name that now resolves inside (DNS
+/// rebinding), or to an allowed address on a port or for a tenant its entry does not admit, never gets a connection.
+/// Pooled connections are keyed by scheme, host and port; registration keeps a private host:port to one tenant
+/// unless an entry names several, so a pooled connection is not shared across tenants an entry separates.
 /// </summary>
 internal sealed class UpstreamConnector(AddressPolicy policy, IHostResolver resolver)
 {
+    /// <summary>The slug of the tenant whose route a request is for, set by the transformer.</summary>
+    public static readonly HttpRequestOptionsKey<string> TenantOption = new("igw.tenant");
+
     public async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
@@ -39,9 +45,12 @@ internal sealed class UpstreamConnector(AddressPolicy policy, IHostResolver reso
             throw new UpstreamAddressRefusedException("no address");
         }
 
+        // The route's tenant travels with the request that opens the connection: entries may name tenants.
+        context.InitialRequestMessage.Options.TryGetValue(TenantOption, out var tenant);
+        var port = context.DnsEndPoint.Port;
         foreach (var address in addresses)
         {
-            if (policy.Check(address) is { } reason)
+            if (policy.Check(address, port, tenant).Refusal is { } reason)
             {
                 throw new UpstreamAddressRefusedException(reason);
             }

@@ -1,36 +1,30 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
 using InferenceGateway.DataPlane.Pipeline;
-using InferenceGateway.Security.Keys;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace InferenceGateway.DataPlane.Forwarding;
 
 /// <summary>
-/// What crosses the gateway in each direction. Upstream gets the client's request minus its credentials,
-/// cookies, self-made forwarding headers and internal headers, plus the endpoint's own credential. The client
-/// gets the upstream's response minus banners and cookies; an upstream server error becomes a generic 502 so
-/// no host, stack trace or model metadata leaks.
+/// What crosses the gateway in each direction. Upstream gets the client's request minus what
+/// <see cref="RequestHeaderPolicy"/> drops, plus the endpoint's own credential and the verified caller as
+/// <c>X-Igw-*</c> headers. The client gets the upstream's response minus what <see cref="ResponseHeaderPolicy"/>
+/// drops; an upstream server error becomes a generic 502 so no host, stack trace or model metadata leaks; a
+/// streamed response is held to the endpoint's duration and idle bounds.
 /// </summary>
-internal sealed class UpstreamTransformer : HttpTransformer
+internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, TimeProvider time) : HttpTransformer
 {
-    /// <summary>Request headers never forwarded: client credentials, cookies, and anything a client could use to pose as the gateway.</summary>
-    private static readonly HashSet<string> DroppedRequestHeaders = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Authorization", "X-API-Key", "Cookie", "Forwarded", "X-Real-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host",
-        "X-Original-Method", "X-HTTP-Method-Override", "Proxy-Authorization", "X-Request-Id", "X-Client-IP", "True-Client-IP",
-        "CF-Connecting-IP", "X-Cluster-Client-IP", "Client-IP",
-    };
+    public const string TenantHeader = "X-Igw-Tenant";
+    public const string CredentialIdHeader = "X-Igw-Credential-Id";
+    public const string RequestIdHeader = "X-Igw-Request-Id";
 
-    private static readonly string[] DroppedResponseHeaders =
-    [
-        "Server", "X-Powered-By", "Set-Cookie", "X-AspNet-Version", "X-AspNetMvc-Version", "X-Runtime", "X-Backend-Server", "Via", "X-Upstream",
-        "Content-Location", "Alt-Svc",
-    ];
+    private static readonly RequestHeaderPolicy DefaultPolicy = new((IEnumerable<string>?)null);
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         var request = httpContext.Gateway();
-        RemoveUnsafeHeaders(httpContext.Request.Headers);
+        requestHeaders.RemoveFrom(httpContext.Request.Headers);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
 
         var route = request.Route!;
@@ -43,7 +37,22 @@ internal sealed class UpstreamTransformer : HttpTransformer
             proxyRequest.Headers.TryAddWithoutValidation(name, route.UpstreamHeaderValue);
         }
 
-        proxyRequest.Headers.TryAddWithoutValidation("X-Request-Id", request.RequestId);
+        // Who is calling, as the gateway verified it: the only identity an upstream should trust.
+        var headers = proxyRequest.Headers;
+        headers.TryAddWithoutValidation(TenantHeader, request.Tenant!.Slug);
+        if (request.Key is { } key)
+        {
+            headers.TryAddWithoutValidation(CredentialIdHeader, key.PublicId);
+        }
+
+        headers.TryAddWithoutValidation(RequestIdHeader, request.RequestId);
+        headers.TryAddWithoutValidation("X-Request-Id", request.RequestId);
+        if (route.ForwardClientAddress && httpContext.Connection.RemoteIpAddress is { } client)
+        {
+            headers.TryAddWithoutValidation("X-Forwarded-For", (client.IsIPv4MappedToIPv6 ? client.MapToIPv4() : client).ToString());
+        }
+
+        proxyRequest.Options.Set(UpstreamConnector.TenantOption, request.Tenant.Slug);
         if (route.OutputHardening is not null)
         {
             // Hardening reads the answer: ask for it uncompressed (a compressed answer is refused, never passed unhardened).
@@ -76,55 +85,34 @@ internal sealed class UpstreamTransformer : HttpTransformer
         }
 
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
-        var headers = httpContext.Response.Headers;
-        foreach (var header in DroppedResponseHeaders)
+        var route = request.Route!;
+        ResponseHeaderPolicy.Apply(httpContext.Response.Headers, route);
+        httpContext.Response.Headers["X-Request-Id"] = request.RequestId;
+
+        if (IsEventStream(proxyResponse.Content))
         {
-            headers.Remove(header);
+            proxyResponse.Content = new BoundedEventStreamContent(proxyResponse.Content, route.StreamMaxDuration, route.StreamMaxIdle, time);
         }
 
-        headers["X-Request-Id"] = request.RequestId;
-        return request.Route?.OutputHardening is { } hardening
+        return route.OutputHardening is { } hardening
             ? await hardening.ApplyAsync(httpContext, proxyResponse, cancellationToken)
             : true;
     }
 
-    /// <summary>
-    /// Removes the headers that must not reach a model endpoint before the headers are copied: the fixed list, every
-    /// X-Forwarded-* and X-Igw-* header, and any header that carries one of our API keys.
-    /// </summary>
-    internal static void RemoveUnsafeHeaders(IHeaderDictionary headers)
+    public override async ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken)
     {
-        List<string>? drop = null;
-        foreach (var (name, values) in headers)
+        await base.TransformResponseTrailersAsync(httpContext, proxyResponse, cancellationToken);
+        if (httpContext.Features.Get<IHttpResponseTrailersFeature>()?.Trailers is { IsReadOnly: false } trailers)
         {
-            if (DroppedRequestHeaders.Contains(name)
-                || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
-                || name.StartsWith("X-Igw-", StringComparison.OrdinalIgnoreCase)
-                || CarriesKey(values))
-            {
-                (drop ??= []).Add(name);
-            }
-        }
-
-        if (drop is not null)
-        {
-            foreach (var name in drop)
-            {
-                headers.Remove(name);
-            }
+            ResponseHeaderPolicy.ApplyToTrailers(trailers);
         }
     }
 
-    private static bool CarriesKey(Microsoft.Extensions.Primitives.StringValues values)
-    {
-        foreach (var value in values)
-        {
-            if (value is not null && value.Contains(ApiKeyText.Prefix, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
+    /// <summary>The default request-header rules (without configured identity headers), for callers outside a request.</summary>
+    internal static void RemoveUnsafeHeaders(IHeaderDictionary headers) => DefaultPolicy.RemoveFrom(headers);
 
-        return false;
-    }
+    private static bool IsEventStream(HttpContent content) =>
+        content.Headers.ContentLength is null
+        && content.Headers.ContentType is MediaTypeHeaderValue { MediaType: { } type }
+        && type.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
 }

@@ -2,6 +2,7 @@ using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.DataPlane.Forwarding;
 using InferenceGateway.DataPlane.Metering;
 using InferenceGateway.DataPlane.RateLimiting;
+using InferenceGateway.DataPlane.Rules;
 using InferenceGateway.Security.Networking;
 using InferenceGateway.ServiceDefaults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class DataPlaneHosting
         services.AddSingleton<IValidateOptions<DataPlaneOptions>, DataPlaneOptionsValidator>();
         var options = builder.Configuration.GetSection(DataPlaneOptions.Section).Get<DataPlaneOptions>() ?? new DataPlaneOptions();
 
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>, KestrelLimits>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.AddSingleton<NodeConfig>();
@@ -43,14 +45,28 @@ public static class DataPlaneHosting
                 AllowAutoRedirect = false,
             });
 
-        services.AddSingleton(sp => new UpstreamConnector(
-            AddressPolicy.FromConfiguration(sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.AllowedPrivateNetworks, out _),
-            sp.GetRequiredService<IHostResolver>()));
+        services.AddSingleton(sp =>
+        {
+            var node = sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value;
+            var configured = new List<int>(node.ProductPorts ?? [.. AddressPolicy.DefaultProductPorts]);
+            if (Uri.TryCreate(node.ControlPlaneUrl, UriKind.Absolute, out var controlPlane))
+            {
+                configured.Add(controlPlane.Port);
+            }
+
+            var ports = new ProductPorts(sp, configured);
+            return new UpstreamConnector(
+                AddressPolicy.FromConfiguration(node.AllowedPrivateNetworks, node.DeniedNetworks, ports.Current, out _),
+                sp.GetRequiredService<IHostResolver>());
+        });
         services.AddSingleton<UpstreamClient>();
+        services.AddSingleton(sp => new RequestHeaderPolicy(sp.GetRequiredService<IOptions<DataPlaneOptions>>()));
         services.AddSingleton<UpstreamTransformer>();
         services.AddSingleton<ForwardingHandler>();
         services.AddHttpForwarder();
         services.AddSingleton<RateLimiters>();
+        services.AddSingleton<ConcurrencyLimiters>();
+        services.AddSingleton<BufferBudget>();
         services.AddHostedService<RateLimiterSweeper>();
         services.AddSingleton<AccessLog>();
         services.AddHostedService<AccessLogFileWriter>();

@@ -39,7 +39,10 @@ internal sealed partial class AccessLog
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    public void CountDropped() => Interlocked.Increment(ref _dropped);
+    /// <summary>Queues one entry for the file (tests and the request path).</summary>
+    internal void Enqueue(in AccessLogEntry entry) => _file?.Writer.TryWrite(entry);
+
+    public void CountDropped(long count = 1) => Interlocked.Add(ref _dropped, count);
 
     public void Write(HttpContext context, GatewayRequest request)
     {

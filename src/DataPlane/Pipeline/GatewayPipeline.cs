@@ -18,7 +18,9 @@ public static class GatewayPipeline
         app.UseMiddleware<BlocklistMiddleware>();              // blocked networks and tenants cost nothing more than this
         app.UseMiddleware<ApiKeyAuthenticationMiddleware>();   // who is calling; one uniform 401; key blocks right after
         app.UseMiddleware<AuthorizationMiddleware>();          // the key's tenant is the path's; tenant active; model exists and is allowed
+        app.UseMiddleware<MethodPolicyMiddleware>();           // the endpoint's methods only (never TRACE): refused before any limit or body is spent
         app.UseMiddleware<RateLimitMiddleware>();              // only authorized traffic spends tokens: per key, then per tenant
+        app.UseMiddleware<ConcurrencyLimitMiddleware>();       // requests in flight per key and tenant, held until the response ends
         app.UseMiddleware<RequestBodyMiddleware>();            // size and content rules read the body before anything goes upstream
         app.UseMiddleware<ImageRulesMiddleware>();             // the endpoint's image rules on the buffered body, from headers only, before the upstream
         var forwarding = app.ApplicationServices.GetRequiredService<ForwardingHandler>();

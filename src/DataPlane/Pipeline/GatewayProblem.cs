@@ -12,7 +12,13 @@ internal static class GatewayProblem
 {
     public const string ContentType = "application/problem+json";
 
-    public static Task WriteAsync(HttpContext context, int status, string title, string detail)
+    /// <summary>Problem type of a 429 for requests in flight (not the request rate): waiting for one to finish helps, slowing down does not.</summary>
+    public const string TooManyInFlightType = "urn:igw:problem:too-many-requests-in-flight";
+
+    /// <summary>Problem type of a 503 when the node's budget for buffered request bodies is spent.</summary>
+    public const string BufferBudgetType = "urn:igw:problem:node-busy";
+
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail, string? type = null)
     {
         var response = context.Response;
         if (response.HasStarted)
@@ -27,7 +33,7 @@ internal static class GatewayProblem
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Request-Id"] = requestId;
         var body = Encoding.UTF8.GetBytes(
-            $"{{\"title\":{Quote(title)},\"status\":{status},\"detail\":{Quote(detail)},\"requestId\":{Quote(requestId)}}}");
+            $"{{{(type is null ? string.Empty : $"\"type\":{Quote(type)},")}\"title\":{Quote(title)},\"status\":{status},\"detail\":{Quote(detail)},\"requestId\":{Quote(requestId)}}}");
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body).AsTask();
     }

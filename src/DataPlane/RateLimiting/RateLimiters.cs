@@ -59,7 +59,7 @@ internal sealed class RateLimiters
 }
 
 /// <summary>Sweeps idle buckets once a minute.</summary>
-internal sealed class RateLimiterSweeper(RateLimiters limiters) : BackgroundService
+internal sealed class RateLimiterSweeper(RateLimiters limiters, ConcurrencyLimiters concurrency) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -67,6 +67,7 @@ internal sealed class RateLimiterSweeper(RateLimiters limiters) : BackgroundServ
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             limiters.Sweep();
+            concurrency.Sweep();
         }
     }
 }

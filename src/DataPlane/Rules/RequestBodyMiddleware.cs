@@ -12,7 +12,7 @@ namespace InferenceGateway.DataPlane.Rules;
 /// endpoint. The body is read into pooled memory before anything is sent upstream: the upstream never sees
 /// part of a request that is then refused.
 /// </summary>
-internal sealed class RequestBodyMiddleware(RequestDelegate next)
+internal sealed class RequestBodyMiddleware(RequestDelegate next, BufferBudget budget)
 {
     private const int InitialBuffer = 64 * 1024;
     private static readonly byte[] KeyPrefix = Encoding.ASCII.GetBytes(ApiKeyText.Prefix);
@@ -48,7 +48,15 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
         }
 
         // Start small whatever length is declared, and grow as bytes arrive: a declared length costs nothing until sent.
-        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Min(httpRequest.ContentLength ?? InitialBuffer, InitialBuffer), max + 1));
+        var initial = (int)Math.Min(Math.Min(httpRequest.ContentLength ?? InitialBuffer, InitialBuffer), max + 1);
+        if (!budget.TryReserve(initial))
+        {
+            await BusyAsync(context);
+            return;
+        }
+
+        long reserved = initial;
+        var buffer = ArrayPool<byte>.Shared.Rent(initial);
         try
         {
             var length = 0;
@@ -61,9 +69,19 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
                         break;
                     }
 
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, max + 1));
+                    var size = (int)Math.Min((long)buffer.Length * 2, max + 1);
+                    if (!budget.TryReserve(size))
+                    {
+                        await BusyAsync(context);
+                        return;
+                    }
+
+                    reserved += size;
+                    var larger = ArrayPool<byte>.Shared.Rent(size);
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+                    budget.Release(reserved - size);
+                    reserved = size;
                     buffer = larger;
                 }
 
@@ -102,6 +120,7 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
         {
             // Prompts are tenant data: do not leave them in pooled memory.
             ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+            budget.Release(reserved);
         }
     }
 
@@ -127,6 +146,15 @@ internal sealed class RequestBodyMiddleware(RequestDelegate next)
     {
         var next = body[(current + 1)..].IndexOf(KeyPrefix);
         return next < 0 ? -1 : next + current + 1;
+    }
+
+    private static Task BusyAsync(HttpContext context)
+    {
+        // The rest of the body stays unread: close the connection after the answer.
+        context.Response.Headers.Connection = "close";
+        context.Response.Headers.RetryAfter = "1";
+        return GatewayProblem.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+            "The gateway node holds as many request bodies as it can right now. Retry in a moment.", GatewayProblem.BufferBudgetType);
     }
 
     private static Task TooLargeAsync(HttpContext context, long max)

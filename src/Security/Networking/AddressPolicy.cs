@@ -50,31 +50,65 @@ public sealed class AddressPolicy
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
     private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
 
-    private readonly IPNetwork[] _allowed;
+    /// <summary>Refused whatever the allow-list says: metadata and host-agent endpoints of the clouds.</summary>
+    public static readonly IReadOnlyList<string> AlwaysDenied = ["169.254.169.254/32", "168.63.129.16/32", "100.100.100.200/32", "fd00:ec2::254/128"];
+
+    /// <summary>Ports of the product and its servers, refused through entries without ports (in addition to the process's own).</summary>
+    public static readonly IReadOnlyList<int> DefaultProductPorts = [5432, 5672, 15672, 6379];
+
+    private readonly EgressEntry[] _allowed;
+    private readonly IPNetwork[] _builtIn = [.. AlwaysDenied.Select(IPNetwork.Parse)];
+    private readonly IPNetwork[] _denied;
+    private readonly Func<IReadOnlySet<int>> _protectedPorts;
 
     public AddressPolicy(IEnumerable<IPNetwork>? allowedNetworks = null)
+        : this(allowedNetworks?.Select(n => new EgressEntry(n, null, null, n.ToString())), null, null)
     {
-        _allowed = allowedNetworks?.ToArray() ?? [];
+    }
+
+    /// <param name="allowed">Allow-list entries for non-public addresses.</param>
+    /// <param name="denied">Operator networks refused on top of <see cref="AlwaysDenied"/>.</param>
+    /// <param name="protectedPorts">The product's own ports, asked at each check (listening ports are known only once the server runs).</param>
+    public AddressPolicy(IEnumerable<EgressEntry>? allowed, IEnumerable<IPNetwork>? denied, Func<IReadOnlySet<int>>? protectedPorts)
+    {
+        _allowed = allowed?.ToArray() ?? [];
+        _denied = [.. denied ?? []];
+        var defaults = DefaultProductPorts.ToHashSet();
+        _protectedPorts = protectedPorts ?? (() => defaults);
     }
 
     /// <summary>Networks the operator allowed although they are not public.</summary>
-    public IReadOnlyList<IPNetwork> AllowedNetworks => _allowed;
+    public IReadOnlyList<IPNetwork> AllowedNetworks => _allowed.Select(e => e.Network).ToList();
 
-    /// <summary>Parses allow-list entries such as <c>10.20.0.0/16</c> or <c>127.0.0.1</c>; returns the bad ones.</summary>
-    public static AddressPolicy FromConfiguration(IEnumerable<string>? entries, out IReadOnlyList<string> invalid)
+    public IReadOnlyList<EgressEntry> Entries => _allowed;
+
+    /// <summary>Parses allow-list entries (see <see cref="EgressEntry"/>); returns the bad ones.</summary>
+    public static AddressPolicy FromConfiguration(IEnumerable<string>? entries, out IReadOnlyList<string> invalid) =>
+        FromConfiguration(entries, null, null, out invalid);
+
+    /// <summary>Parses allow-list and deny-list entries; returns the bad ones of both.</summary>
+    public static AddressPolicy FromConfiguration(IEnumerable<string>? entries, IEnumerable<string>? denied, Func<IReadOnlySet<int>>? protectedPorts, out IReadOnlyList<string> invalid)
     {
-        var networks = new List<IPNetwork>();
+        var allowed = new List<EgressEntry>();
+        var deny = new List<IPNetwork>();
         var bad = new List<string>();
         foreach (var entry in entries ?? [])
         {
-            var text = entry.Trim();
-            if (IPNetwork.TryParse(text, out var network))
+            if (EgressEntry.TryParse(entry, out var parsed))
             {
-                networks.Add(network);
+                allowed.Add(parsed!);
             }
-            else if (IPAddress.TryParse(text, out var single))
+            else
             {
-                networks.Add(new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
+                bad.Add(entry);
+            }
+        }
+
+        foreach (var entry in denied ?? [])
+        {
+            if (EgressEntry.TryParseNetwork(entry.Trim(), out var network))
+            {
+                deny.Add(network);
             }
             else
             {
@@ -83,26 +117,81 @@ public sealed class AddressPolicy
         }
 
         invalid = bad;
-        return new AddressPolicy(networks);
+        return new AddressPolicy(allowed, deny, protectedPorts);
     }
 
-    /// <summary>Null when the gateway may connect to <paramref name="address"/>; otherwise why not.</summary>
+    /// <summary>Null when the gateway may connect to <paramref name="address"/> on some port; otherwise why not (address only, no port or tenant rule).</summary>
     public string? Check(IPAddress address)
     {
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+        if (Denied(address) is { } denied)
         {
-            return "an address with a zone index";
+            return denied;
         }
 
-        foreach (var network in _allowed)
+        foreach (var entry in _allowed)
         {
-            if (network.Contains(address) || (address.IsIPv4MappedToIPv6 && network.Contains(address.MapToIPv4())))
+            if (entry.Matches(address))
             {
                 return null;
             }
         }
 
         return Classify(address);
+    }
+
+    /// <summary>The full decision for a connection: the address, the port and the tenant it is for.</summary>
+    public EgressDecision Check(IPAddress address, int port, string? tenant)
+    {
+        if (Denied(address) is { } denied)
+        {
+            return new EgressDecision(denied, null);
+        }
+
+        var protectedPorts = _protectedPorts();
+        string? refusal = null;
+        foreach (var entry in _allowed)
+        {
+            if (!entry.Matches(address))
+            {
+                continue;
+            }
+
+            if (entry.AdmitsPort(port, protectedPorts) && entry.AdmitsTenant(tenant))
+            {
+                return new EgressDecision(null, entry);
+            }
+
+            refusal = "an allow-listed address, but not for this port or tenant";
+        }
+
+        return Classify(address) is { } reason ? new EgressDecision(refusal ?? reason, null) : new EgressDecision(null, null);
+    }
+
+    private string? Denied(IPAddress address)
+    {
+        if (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0)
+        {
+            return "an address with a zone index";
+        }
+
+        var v4 = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : null;
+        foreach (var network in _builtIn)
+        {
+            if (network.Contains(address) || (v4 is not null && network.Contains(v4)))
+            {
+                return "a cloud metadata or host-agent address";
+            }
+        }
+
+        foreach (var network in _denied)
+        {
+            if (network.Contains(address) || (v4 is not null && network.Contains(v4)))
+            {
+                return "an address the operator denied";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Why <paramref name="address"/> is not a public unicast address, or null when it is.</summary>

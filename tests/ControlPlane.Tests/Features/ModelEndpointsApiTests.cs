@@ -75,11 +75,11 @@ public sealed class ModelEndpointsApiTests(ControlPlaneApp app) : IClassFixture<
     [InlineData("http://127.0.0.1:8080", "loopback")]
     [InlineData("http://0x7f.1/", "loopback")]
     [InlineData("http://[::ffff:169.254.169.254]/", "metadata")]
-    [InlineData("http://internal.example.com/", "private")]
-    [InlineData("http://mixed.example.com/", "loopback")]
+    [InlineData("http://internal.example.com/", "not allowed")]
+    [InlineData("http://mixed.example.com/", "not allowed")]
     [InlineData("ftp://api.example.com/", "http and https")]
     [InlineData("http://user:pw@api.example.com/", "user information")]
-    [InlineData("http://nowhere.invalid/", "does not resolve")]
+    [InlineData("http://nowhere.invalid/", "not allowed")]
     public async Task Create_UnsafeUrl_Returns400WithTheReasonAndStoresNothing(string url, string reason)
     {
         var (tenantId, _) = await _admin.CreateTenantAsync();
@@ -110,7 +110,7 @@ public sealed class ModelEndpointsApiTests(ControlPlaneApp app) : IClassFixture<
         {
             model = "Bad/Model",
             baseUrl = "http://127.0.0.1",
-            upstreamCredential = new { headerName = "Host", value = "secret-with-newline\r\n" },
+            upstreamCredential = new { headerName = "Host", value = "secret-with-trailing-space " },
             timeoutSeconds = 0,
         });
 
@@ -120,6 +120,21 @@ public sealed class ModelEndpointsApiTests(ControlPlaneApp app) : IClassFixture<
             Assert.True(problem.Errors(field).Count > 0, $"no error for {field}");
         }
 
+        Assert.DoesNotContain("secret-with-trailing-space", problem.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Create_CredentialWithANewline_IsRefusedWithoutEchoingIt()
+    {
+        var (tenantId, _) = await _admin.CreateTenantAsync();
+
+        var response = await _admin.PostAsJsonAsync($"/api/v1/tenants/{tenantId}/endpoints", new
+        {
+            model = "newline", baseUrl = "https://api.example.com", upstreamCredential = new { headerName = "X-Key", value = "secret-with-newline\r\n" },
+        });
+
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(problem.Errors("upstreamCredential.value"));
         Assert.DoesNotContain("secret-with-newline", problem.ToJsonString());
     }
 

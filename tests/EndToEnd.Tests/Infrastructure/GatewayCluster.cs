@@ -157,20 +157,28 @@ public class GatewayCluster : IAsyncLifetime
     }
 
     /// <summary>A plan, a tenant, an endpoint for <paramref name="upstream"/> and a key: what most tests start from.</summary>
-    public async Task<TenantSetup> CreateTenantAsync(RecordingUpstream upstream, object? limits = null, string model = "chat", object? credential = null, string? baseUrl = null)
+    public async Task<TenantSetup> CreateTenantAsync(
+        RecordingUpstream upstream, object? limits = null, string model = "chat", object? credential = null, string? baseUrl = null,
+        IReadOnlyDictionary<string, object?>? endpoint = null)
     {
         var admin = Admin();
         var plan = await PostAsync(admin, "/api/v1/plans", new { name = $"plan-{Guid.NewGuid():N}", limits = limits ?? new { requestsPerSecondPerKey = 1000, burstPerKey = 1000, requestsPerSecondPerTenant = 1000, burstPerTenant = 1000 } });
         var slug = $"t{Guid.NewGuid():N}"[..16];
         var tenant = await PostAsync(admin, "/api/v1/tenants", new { slug, displayName = slug, planId = (string)plan["id"]! });
         var tenantId = (string)tenant["id"]!;
-        await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", new
+        var endpointBody = new Dictionary<string, object?>
         {
-            model,
-            baseUrl = baseUrl ?? $"{upstream.BaseAddress.ToString().TrimEnd('/')}/v1",
-            upstreamCredential = credential ?? new { headerName = "Authorization", value = $"Bearer upstream-{upstream.Name}" },
-            timeoutSeconds = 30,
-        });
+            ["model"] = model,
+            ["baseUrl"] = baseUrl ?? $"{upstream.BaseAddress.ToString().TrimEnd('/')}/v1",
+            ["upstreamCredential"] = credential ?? new { headerName = "Authorization", value = $"Bearer upstream-{upstream.Name}" },
+            ["timeoutSeconds"] = 30,
+        };
+        foreach (var (name, value) in endpoint ?? new Dictionary<string, object?>())
+        {
+            endpointBody[name] = value;
+        }
+
+        await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", endpointBody);
         var key = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/api-keys", new { name = "default" });
         await SyncAsync();
         return new TenantSetup(tenantId, slug, model, (string)key["key"]!, (string)key["apiKey"]!["id"]!, (string)plan["id"]!);

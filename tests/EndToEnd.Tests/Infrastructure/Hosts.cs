@@ -29,7 +29,8 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", GatewayCluster.AdminToken);
         builder.UseSetting("ControlPlane:Nodes:Tokens:0", GatewayCluster.NodeToken);
         builder.UseSetting("ControlPlane:DataProtection:MasterKey", Convert.ToBase64String(_cluster.MasterKey));
-        builder.UseSetting("ControlPlane:Endpoints:AllowedPrivateNetworks:0", "127.0.0.1/32");
+        // Every test upstream is on loopback, and several tenants share one: say so (the product's ports stay refused).
+        builder.UseSetting("ControlPlane:Endpoints:AllowedPrivateNetworks:0", "127.0.0.1/32 tenants=*");
         builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Bus:EntityPrefix", _cluster.BusPrefix);
         builder.UseSetting("Bus:PublishTimeout", "00:00:02");
@@ -75,7 +76,7 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
         builder.UseSetting("DataPlane:AccessLog:Path", AccessLogFile);
         builder.UseSetting("DataPlane:HeartbeatInterval", "00:00:01");
         builder.UseSetting("DataPlane:PollInterval", "00:00:02");
-        builder.UseSetting("DataPlane:AllowedPrivateNetworks:0", "127.0.0.1/32");
+        builder.UseSetting("DataPlane:AllowedPrivateNetworks:0", "127.0.0.1/32 tenants=*");
         builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Bus:EntityPrefix", _cluster.BusPrefix);
         // Capture everything the product itself logs, at every level, to search it for secrets.

@@ -46,10 +46,10 @@ public sealed class EndpointUrlValidatorTests
         { "http://[64:ff9b::127.0.0.1]/", "loopback" },
         { "http://[64:ff9b::7f00:1]/", "loopback" },
         { "http://[2002:7f00:1::]/", "loopback" },
-        { "http://localhost/", "loopback" },
-        { "http://LOCALHOST./", "loopback" },
-        { "http://api.localhost/", "loopback" },
-        { "http://localhost:8080/v1", "loopback" },
+        { "http://localhost/", "not allowed" },
+        { "http://LOCALHOST./", "not allowed" },
+        { "http://api.localhost/", "not allowed" },
+        { "http://localhost:8080/v1", "not allowed" },
 
         // Unspecified, private, shared and reserved ranges.
         { "http://0.0.0.0/", "unspecified" },
@@ -88,16 +88,18 @@ public sealed class EndpointUrlValidatorTests
         { "http://[fe80::1]/", "link-local" },
         { "http://[fe80::1%25eth0]/", "zone index" },
         { "http://[fd00:ec2::254]/", "metadata" },
-        { "http://metadata.google.internal/computeMetadata/v1/", "metadata" },
-        { "http://metadata.google.internal./", "metadata" },
-        { "http://100.100.100.200/", "carrier-grade NAT" },
+        { "http://metadata.google.internal/computeMetadata/v1/", "not allowed" },
+        { "http://metadata.google.internal./", "not allowed" },
+        { "http://100.100.100.200/", "metadata" },
+        { "http://168.63.129.16/", "host-agent" },
+        { "http://[::ffff:168.63.129.16]/", "host-agent" },
 
         // Names that resolve inside.
-        { "http://private.example.com/", "resolves to a private" },
-        { "http://cgnat.example.com/", "resolves to a carrier-grade NAT" },
-        { "http://mapped.example.com/", "resolves to a private" },
-        { "http://half.example.com/", "resolves to a cloud metadata" },
-        { "http://unknown.example.com/", "does not resolve" },
+        { "http://private.example.com/", "not allowed" },
+        { "http://cgnat.example.com/", "not allowed" },
+        { "http://mapped.example.com/", "not allowed" },
+        { "http://half.example.com/", "not allowed" },
+        { "http://unknown.example.com/", "not allowed" },
 
         // Shapes that are refused before any lookup.
         { "ftp://api.example.com/", "Only http and https" },

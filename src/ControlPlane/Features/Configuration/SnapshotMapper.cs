@@ -24,6 +24,8 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         MonthlyInputTokenQuota = p.MonthlyInputTokenQuota,
         MonthlyOutputTokenQuota = p.MonthlyOutputTokenQuota,
         MaxRequestBodyBytes = p.MaxRequestBodyBytes,
+        MaxConcurrentRequestsPerKey = p.MaxConcurrentRequestsPerKey ?? Plans.PlanRules.DefaultConcurrentPerKey,
+        MaxConcurrentRequestsPerTenant = p.MaxConcurrentRequestsPerTenant ?? Plans.PlanRules.DefaultConcurrentPerTenant,
         AllowedModels = p.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
     };
 
@@ -113,6 +115,10 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             UpstreamHeaderName = credential is null ? null : endpoint.UpstreamHeaderName,
             UpstreamHeaderValue = credential,
             TimeoutSeconds = endpoint.TimeoutSeconds,
+            AllowedMethods = endpoint.AllowedMethods is { } methods ? EndpointMethods.Normalize(methods) : null,
+            ForwardClientAddress = endpoint.ForwardClientAddress,
+            StreamMaxDurationSeconds = endpoint.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
+            StreamMaxIdleSeconds = endpoint.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
             ImageRules = imageRules,
             OutputHardening = hardening,
         };

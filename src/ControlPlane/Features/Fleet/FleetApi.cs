@@ -15,7 +15,8 @@ internal sealed record NodeResponse(
     DateTimeOffset? LastAppliedAt,
     string? LastApplyError,
     DateTimeOffset? LastApplyErrorAt,
-    double UptimeSeconds);
+    double UptimeSeconds,
+    long AccessLogDropped);
 
 internal sealed record FleetResponse(long CurrentRevision, IReadOnlyList<NodeResponse> Nodes);
 
@@ -51,7 +52,7 @@ internal static class FleetApi
                 : lag == 0 ? "in-sync"
                 : "behind";
             return new NodeResponse(n.NodeId, n.Version, state, n.AppliedRevision, current, lag, n.LastSeenAt, n.LastAppliedAt,
-                n.LastApplyError, n.LastApplyErrorAt, n.Uptime.TotalSeconds);
+                n.LastApplyError, n.LastApplyErrorAt, n.Uptime.TotalSeconds, n.AccessLogDropped);
         }).ToList());
     }
 

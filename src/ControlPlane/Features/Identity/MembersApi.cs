@@ -32,7 +32,7 @@ internal static class MembersApi
 
     public static IEndpointRouteBuilder MapInvitationAcceptance(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/v1/invitations/accept", AcceptAsync).AllowAnonymous().DisableAntiforgery()
+        endpoints.MapPost("/api/v1/invitations/accept", AcceptAsync).AllowAnonymous().DisableAntiforgery().AddEndpointFilter<ControlCharacterFilter>()
             .WithTags("Members").WithName("AcceptInvitation")
             .WithSummary("Accept an invitation with its token. A new user sets a password here; an existing user just joins the tenant.");
         return endpoints;

@@ -12,6 +12,10 @@ internal sealed record CreateModelEndpointRequest(
     UpstreamCredentialRequest? UpstreamCredential,
     int? TimeoutSeconds,
     bool? Enabled,
+    List<string>? AllowedMethods = null,
+    bool? ForwardClientAddress = null,
+    int? StreamMaxDurationSeconds = null,
+    int? StreamMaxIdleSeconds = null,
     ImageRulesRequest? ImageRules = null,
     OutputHardeningRequest? OutputHardening = null);
 
@@ -27,6 +31,15 @@ internal sealed record UpdateModelEndpointRequest
     public Optional<int> TimeoutSeconds { get; init; }
 
     public Optional<bool> Enabled { get; init; }
+
+    /// <summary>Null restores the default set.</summary>
+    public Optional<List<string>?> AllowedMethods { get; init; }
+
+    public Optional<bool> ForwardClientAddress { get; init; }
+
+    public Optional<int> StreamMaxDurationSeconds { get; init; }
+
+    public Optional<int> StreamMaxIdleSeconds { get; init; }
 
     /// <summary>Replaces the image rules whole; <c>null</c> removes them.</summary>
     public Optional<ImageRulesRequest?> ImageRules { get; init; }
@@ -48,6 +61,10 @@ internal sealed record ModelEndpointResponse(
     bool Enabled,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> AllowedMethods,
+    bool ForwardClientAddress,
+    int StreamMaxDurationSeconds,
+    int StreamMaxIdleSeconds,
     ImageRulesSnapshot? ImageRules,
     OutputHardeningSnapshot? OutputHardening)
 {
@@ -61,6 +78,10 @@ internal sealed record ModelEndpointResponse(
         e.Enabled,
         e.CreatedAt,
         e.UpdatedAt,
+        e.AllowedMethods ?? EndpointMethods.Default,
+        e.ForwardClientAddress,
+        e.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
+        e.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
         ModelEndpointRules.ReadImageRules(e),
         ModelEndpointRules.ReadOutputHardening(e));
 }

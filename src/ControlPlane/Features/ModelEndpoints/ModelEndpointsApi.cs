@@ -26,9 +26,9 @@ internal static class ModelEndpointsApi
 
     private static async Task<IResult> CreateAsync(
         Guid tenantId, CreateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
-        EndpointUrlValidator urls, UpstreamCredentials credentials, CancellationToken ct)
+        EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, CancellationToken ct)
     {
-        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
+        if (await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Slug).FirstOrDefaultAsync(ct) is not { } slug)
         {
             return Problems.NotFound("tenant");
         }
@@ -39,8 +39,13 @@ internal static class ModelEndpointsApi
             errors.Add("model", $"The model name is required: {Slugs.ModelRule}");
         }
 
-        var url = await urls.ValidateAsync(request.BaseUrl, ct);
+        var url = await urls.ValidateAsync(request.BaseUrl, slug, ct);
         errors.AddRange("baseUrl", url.Errors);
+        if (url.IsValid && await privateTargets.TakenByAnotherTenantAsync(tenantId, url.PrivateTargets, ct))
+        {
+            errors.Add("baseUrl", EndpointUrlValidator.NotAllowed);
+        }
+
         if (request.UpstreamCredential is { } credential)
         {
             UpstreamCredentials.Validate(credential, "upstreamCredential", errors);
@@ -48,6 +53,9 @@ internal static class ModelEndpointsApi
 
         var timeout = request.TimeoutSeconds ?? DefaultTimeoutSeconds;
         ValidateTimeout(timeout, errors);
+        EndpointMethods.Validate(request.AllowedMethods, "allowedMethods", errors);
+        EndpointStreams.Validate(request.StreamMaxDurationSeconds, request.StreamMaxIdleSeconds, errors);
+
         var imageRules = request.ImageRules is { } images ? ModelEndpointRules.ToSnapshot(images) : null;
         var hardening = request.OutputHardening is { } output ? ModelEndpointRules.ToSnapshot(output) : null;
         if (imageRules is not null)
@@ -80,6 +88,10 @@ internal static class ModelEndpointsApi
             ProtectedUpstreamCredential = request.UpstreamCredential is { Value: { } value } ? credentials.Protect(value) : null,
             TimeoutSeconds = timeout,
             Enabled = request.Enabled ?? true,
+            AllowedMethods = request.AllowedMethods is { } methods ? EndpointMethods.Normalize(methods) : null,
+            ForwardClientAddress = request.ForwardClientAddress ?? false,
+            StreamMaxDurationSeconds = request.StreamMaxDurationSeconds,
+            StreamMaxIdleSeconds = request.StreamMaxIdleSeconds,
             ImageRules = ModelEndpointRules.Write(imageRules),
             OutputHardening = ModelEndpointRules.Write(hardening),
             CreatedAt = changes.Now,
@@ -119,7 +131,7 @@ internal static class ModelEndpointsApi
 
     private static async Task<IResult> UpdateAsync(
         Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
-        EndpointUrlValidator urls, UpstreamCredentials credentials, CancellationToken ct)
+        EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, CancellationToken ct)
     {
         if (await db.ModelEndpoints.FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is not { } endpoint)
         {
@@ -132,17 +144,32 @@ internal static class ModelEndpointsApi
             errors.Add("model", "The model name cannot be changed: register a new endpoint and delete this one.");
         }
 
+        var credentialChanged = false;
         if (request.BaseUrl.HasValue)
         {
-            var url = await urls.ValidateAsync(request.BaseUrl.Value, ct);
+            var slug = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Slug).SingleAsync(ct);
+            var url = await urls.ValidateAsync(request.BaseUrl.Value, slug, ct);
             errors.AddRange("baseUrl", url.Errors);
-            if (url.IsValid)
+            if (url.IsValid && await privateTargets.TakenByAnotherTenantAsync(tenantId, url.PrivateTargets, ct))
             {
-                endpoint.BaseUrl = url.Url!.ToString().TrimEnd('/');
+                errors.Add("baseUrl", EndpointUrlValidator.NotAllowed);
+            }
+
+            if (url.IsValid && !errors.Any)
+            {
+                var newUrl = url.Url!.ToString().TrimEnd('/');
+                if (!SameOrigin(endpoint.BaseUrl, url.Url!) && !request.UpstreamCredential.HasValue && endpoint.ProtectedUpstreamCredential is not null)
+                {
+                    // The credential was given for the old host: it must not follow the endpoint to another one.
+                    endpoint.UpstreamHeaderName = null;
+                    endpoint.ProtectedUpstreamCredential = null;
+                    credentialChanged = true;
+                }
+
+                endpoint.BaseUrl = newUrl;
             }
         }
 
-        var credentialChanged = false;
         if (request.UpstreamCredential.HasValue)
         {
             credentialChanged = true;
@@ -166,6 +193,23 @@ internal static class ModelEndpointsApi
         {
             ValidateTimeout(request.TimeoutSeconds.Value, errors);
             endpoint.TimeoutSeconds = request.TimeoutSeconds.Value;
+        }
+
+        if (request.AllowedMethods.HasValue)
+        {
+            EndpointMethods.Validate(request.AllowedMethods.Value, "allowedMethods", errors);
+            endpoint.AllowedMethods = request.AllowedMethods.Value is { } methods ? EndpointMethods.Normalize(methods) : null;
+        }
+
+        endpoint.ForwardClientAddress = request.ForwardClientAddress.Or(endpoint.ForwardClientAddress);
+        if (request.StreamMaxDurationSeconds.HasValue || request.StreamMaxIdleSeconds.HasValue)
+        {
+            EndpointStreams.Validate(
+                request.StreamMaxDurationSeconds.HasValue ? request.StreamMaxDurationSeconds.Value : null,
+                request.StreamMaxIdleSeconds.HasValue ? request.StreamMaxIdleSeconds.Value : null,
+                errors);
+            endpoint.StreamMaxDurationSeconds = request.StreamMaxDurationSeconds.HasValue ? request.StreamMaxDurationSeconds.Value : endpoint.StreamMaxDurationSeconds;
+            endpoint.StreamMaxIdleSeconds = request.StreamMaxIdleSeconds.HasValue ? request.StreamMaxIdleSeconds.Value : endpoint.StreamMaxIdleSeconds;
         }
 
         if (request.ImageRules.HasValue)
@@ -223,6 +267,13 @@ internal static class ModelEndpointsApi
         await changes.CommitAsync(ct);
         return TypedResults.NoContent();
     }
+
+    /// <summary>Scheme, host and port unchanged: a stored credential may stay with the endpoint.</summary>
+    private static bool SameOrigin(string oldBaseUrl, Uri newUrl) =>
+        Uri.TryCreate(oldBaseUrl, UriKind.Absolute, out var old)
+        && string.Equals(old.Scheme, newUrl.Scheme, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(old.IdnHost, newUrl.IdnHost, StringComparison.OrdinalIgnoreCase)
+        && old.Port == newUrl.Port;
 
     private static void ValidateTimeout(int timeout, ValidationErrors errors)
     {

@@ -28,7 +28,7 @@ internal sealed class UpstreamCredentials(IDataProtectionProvider provider)
             errors.Add($"{field}.headerName", "The header name is required: at most 100 letters, digits and !#$%&'*+-.^_`|~.");
         }
         else if (ForbiddenHeaders.Contains(name) || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
-            || name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase))
+            || name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase) || name.StartsWith("X-Igw-", StringComparison.OrdinalIgnoreCase))
         {
             errors.Add($"{field}.headerName", $"The header '{name}' is managed by the gateway and cannot carry a credential.");
         }

@@ -34,6 +34,12 @@ internal sealed record PlanLimitsRequest
 
     public Optional<long> MaxRequestBodyBytes { get; init; }
 
+    /// <summary>Requests of one key in flight at once on a node (429 beyond it).</summary>
+    public Optional<int> MaxConcurrentRequestsPerKey { get; init; }
+
+    /// <summary>Requests of one tenant in flight at once on a node (429 beyond it).</summary>
+    public Optional<int> MaxConcurrentRequestsPerTenant { get; init; }
+
     /// <summary>Null means every model.</summary>
     public Optional<List<string>?> AllowedModels { get; init; }
 }
@@ -72,7 +78,8 @@ internal sealed record PlanResponse(
         p.Description,
         new PlanLimitsResponse(
             p.RequestsPerSecondPerKey, p.BurstPerKey, p.RequestsPerSecondPerTenant, p.BurstPerTenant,
-            p.MonthlyRequestQuota, p.MonthlyInputTokenQuota, p.MonthlyOutputTokenQuota, p.MaxRequestBodyBytes, p.AllowedModels),
+            p.MonthlyRequestQuota, p.MonthlyInputTokenQuota, p.MonthlyOutputTokenQuota, p.MaxRequestBodyBytes, p.AllowedModels,
+            p.MaxConcurrentRequestsPerKey ?? PlanRules.DefaultConcurrentPerKey, p.MaxConcurrentRequestsPerTenant ?? PlanRules.DefaultConcurrentPerTenant),
         new PlanPricesResponse(
             p.Currency, p.MonthlyBaseFee, p.PricePer1KRequests, p.PricePer1MInputTokens, p.PricePer1MOutputTokens,
             p.IncludedRequests, p.IncludedInputTokens, p.IncludedOutputTokens),
@@ -89,7 +96,9 @@ internal sealed record PlanLimitsResponse(
     long? MonthlyInputTokenQuota,
     long? MonthlyOutputTokenQuota,
     long MaxRequestBodyBytes,
-    IReadOnlyList<string>? AllowedModels);
+    IReadOnlyList<string>? AllowedModels,
+    int MaxConcurrentRequestsPerKey,
+    int MaxConcurrentRequestsPerTenant);
 
 internal sealed record PlanPricesResponse(
     string Currency,

@@ -7,7 +7,15 @@ namespace InferenceGateway.ControlPlane.Features.Plans;
 /// <summary>Applies a plan request to an entity and checks the result as a whole.</summary>
 internal static partial class PlanRules
 {
-    public const long MaxBodyBytesCeiling = 1L << 30;
+    /// <summary>The default operator ceiling for a plan's request body (<c>ControlPlane:Plans:MaxRequestBodyBytesCeiling</c>).</summary>
+    public const long DefaultBodyBytesCeiling = 32L * 1024 * 1024;
+
+    /// <summary>The hard upper bound an operator may raise the ceiling to: bodies are buffered whole on the nodes.</summary>
+    public const long MaxBodyBytesCeiling = 256L * 1024 * 1024;
+
+    public const int DefaultConcurrentPerKey = 32;
+    public const int DefaultConcurrentPerTenant = 128;
+    public const int MaxConcurrent = 100_000;
 
     /// <summary>A new plan's values before the request is applied.</summary>
     public static Plan Defaults(Guid id, DateTimeOffset now) => new()
@@ -19,6 +27,8 @@ internal static partial class PlanRules
         RequestsPerSecondPerTenant = 50,
         BurstPerTenant = 100,
         MaxRequestBodyBytes = 1024 * 1024,
+        MaxConcurrentRequestsPerKey = DefaultConcurrentPerKey,
+        MaxConcurrentRequestsPerTenant = DefaultConcurrentPerTenant,
         Currency = "USD",
         CreatedAt = now,
         UpdatedAt = now,
@@ -38,6 +48,8 @@ internal static partial class PlanRules
             plan.MonthlyInputTokenQuota = l.MonthlyInputTokenQuota.Or(plan.MonthlyInputTokenQuota);
             plan.MonthlyOutputTokenQuota = l.MonthlyOutputTokenQuota.Or(plan.MonthlyOutputTokenQuota);
             plan.MaxRequestBodyBytes = l.MaxRequestBodyBytes.Or(plan.MaxRequestBodyBytes);
+            plan.MaxConcurrentRequestsPerKey = l.MaxConcurrentRequestsPerKey.Or(plan.MaxConcurrentRequestsPerKey ?? DefaultConcurrentPerKey);
+            plan.MaxConcurrentRequestsPerTenant = l.MaxConcurrentRequestsPerTenant.Or(plan.MaxConcurrentRequestsPerTenant ?? DefaultConcurrentPerTenant);
             plan.AllowedModels = l.AllowedModels.HasValue ? l.AllowedModels.Value?.ToList() : plan.AllowedModels;
         }
 
@@ -54,7 +66,7 @@ internal static partial class PlanRules
         }
     }
 
-    public static void Validate(Plan plan, ValidationErrors errors)
+    public static void Validate(Plan plan, long bodyCeiling, ValidationErrors errors)
     {
         if (plan.Name.Length is 0 or > 100)
         {
@@ -73,10 +85,13 @@ internal static partial class PlanRules
         Quota(plan.MonthlyRequestQuota, "limits.monthlyRequestQuota", errors);
         Quota(plan.MonthlyInputTokenQuota, "limits.monthlyInputTokenQuota", errors);
         Quota(plan.MonthlyOutputTokenQuota, "limits.monthlyOutputTokenQuota", errors);
-        if (plan.MaxRequestBodyBytes is < 1 or > MaxBodyBytesCeiling)
+        if (plan.MaxRequestBodyBytes < 1 || plan.MaxRequestBodyBytes > bodyCeiling)
         {
-            errors.Add("limits.maxRequestBodyBytes", $"The maximum request body is from 1 to {MaxBodyBytesCeiling} bytes.");
+            errors.Add("limits.maxRequestBodyBytes", $"The maximum request body is from 1 to {bodyCeiling} bytes (the operator's ceiling).");
         }
+
+        Concurrency(plan.MaxConcurrentRequestsPerKey, "limits.maxConcurrentRequestsPerKey", errors);
+        Concurrency(plan.MaxConcurrentRequestsPerTenant, "limits.maxConcurrentRequestsPerTenant", errors);
 
         ModelList(plan.AllowedModels, "limits.allowedModels", errors);
 
@@ -134,6 +149,14 @@ internal static partial class PlanRules
         if (value is < 1 or > 1_000_000)
         {
             errors.Add(field, "The burst is from 1 to 1000000 requests.");
+        }
+    }
+
+    private static void Concurrency(int? value, string field, ValidationErrors errors)
+    {
+        if (value is < 1 or > MaxConcurrent)
+        {
+            errors.Add(field, $"The number of requests in flight is from 1 to {MaxConcurrent}.");
         }
     }
 

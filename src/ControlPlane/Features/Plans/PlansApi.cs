@@ -1,6 +1,8 @@
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Infrastructure;
+using InferenceGateway.ControlPlane.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.ControlPlane.Features.Plans;
 
@@ -16,7 +18,7 @@ internal static class PlansApi
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, IOptions<PlanPolicyOptions> policy, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (!request.Name.HasValue)
@@ -26,7 +28,7 @@ internal static class PlansApi
 
         var plan = PlanRules.Defaults(Guid.CreateVersion7(), changes.Now);
         PlanRules.Apply(plan, request);
-        PlanRules.Validate(plan, errors);
+        PlanRules.Validate(plan, policy.Value.MaxRequestBodyBytesCeiling, errors);
         if (errors.Any)
         {
             return errors.ToResult();
@@ -60,7 +62,7 @@ internal static class PlansApi
             ? TypedResults.Ok(PlanResponse.From(plan))
             : Problems.NotFound("plan");
 
-    private static async Task<IResult> UpdateAsync(Guid planId, PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(Guid planId, PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, IOptions<PlanPolicyOptions> policy, CancellationToken ct)
     {
         if (await db.Plans.FirstOrDefaultAsync(p => p.Id == planId, ct) is not { } plan)
         {
@@ -70,7 +72,7 @@ internal static class PlansApi
         var oldName = plan.Name;
         PlanRules.Apply(plan, request);
         var errors = new ValidationErrors();
-        PlanRules.Validate(plan, errors);
+        PlanRules.Validate(plan, policy.Value.MaxRequestBodyBytesCeiling, errors);
         if (errors.Any)
         {
             return errors.ToResult();

@@ -233,6 +233,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<long>("AccessLogDropped")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("bigint");
 
@@ -504,6 +507,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.PrimitiveCollection<List<string>>("AllowedMethods")
+                        .HasColumnType("text[]");
+
                     b.Property<string>("BaseUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
@@ -513,6 +519,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ForwardClientAddress")
                         .HasColumnType("boolean");
 
                     b.Property<string>("ImageRules")
@@ -530,6 +539,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<string>("ProtectedUpstreamCredential")
                         .HasColumnType("text");
+
+                    b.Property<int?>("StreamMaxDurationSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("StreamMaxIdleSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
@@ -630,6 +645,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<long>("IncludedRequests")
                         .HasColumnType("bigint");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerKey")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerTenant")
+                        .HasColumnType("integer");
 
                     b.Property<long>("MaxRequestBodyBytes")
                         .HasColumnType("bigint");

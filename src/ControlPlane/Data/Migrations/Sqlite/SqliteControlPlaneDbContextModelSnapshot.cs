@@ -227,6 +227,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("AccessLogDropped")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("INTEGER");
 
@@ -498,6 +501,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("AllowedMethods")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BaseUrl")
                         .IsRequired()
                         .HasMaxLength(2048)
@@ -507,6 +513,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ForwardClientAddress")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ImageRules")
@@ -524,6 +533,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 
                     b.Property<string>("ProtectedUpstreamCredential")
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("StreamMaxDurationSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("StreamMaxIdleSeconds")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
@@ -621,6 +636,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("IncludedRequests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxConcurrentRequestsPerTenant")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("MaxRequestBodyBytes")

@@ -1,0 +1,123 @@
+using System.Collections.Frozen;
+using InferenceGateway.DataPlane.Hosting;
+using InferenceGateway.Security.Keys;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace InferenceGateway.DataPlane.Forwarding;
+
+/// <summary>
+/// Which client request headers never reach a model endpoint: client credentials and cookies, self-made
+/// forwarding headers, hop-by-hop headers (the fixed set and every header the client names in
+/// <c>Connection</c>), identity headers a client could forge (configurable, <c>*</c> as a trailing wildcard),
+/// and any header carrying one of our API keys. What the gateway itself vouches for goes in <c>X-Igw-*</c>.
+/// </summary>
+internal sealed class RequestHeaderPolicy
+{
+    /// <summary>Identity headers removed when <c>DataPlane:Forwarding:ClientIdentityHeaders</c> is not set.</summary>
+    public static readonly IReadOnlyList<string> DefaultIdentityHeaders = ["X-Tenant-Id", "X-User-Id", "X-Consumer-*", "X-Authenticated-*", "X-Igw-*"];
+
+    private static readonly string[] Fixed =
+    [
+        "Authorization", "X-API-Key", "Cookie", "Forwarded", "X-Real-IP", "X-Original-URL", "X-Rewrite-URL", "X-Original-Host",
+        "X-Original-Method", "X-HTTP-Method-Override", "Proxy-Authorization", "X-Request-Id", "X-Client-IP", "True-Client-IP",
+        "CF-Connecting-IP", "X-Cluster-Client-IP", "Client-IP",
+
+        // Hop-by-hop (RFC 9110 7.6.1), whatever the server or forwarder does with them already.
+        "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade",
+    ];
+
+    /// <summary>Framing headers a client cannot make the gateway drop by naming them in <c>Connection</c>.</summary>
+    private static readonly FrozenSet<string> Framing = new[] { "Content-Length", "Transfer-Encoding", "Host" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    private readonly FrozenSet<string> _exact;
+    private readonly string[] _prefixes;
+
+    public RequestHeaderPolicy(IOptions<DataPlaneOptions> options)
+        : this(options.Value.Forwarding.ClientIdentityHeaders)
+    {
+    }
+
+    public RequestHeaderPolicy(IEnumerable<string>? identityHeaders)
+    {
+        var patterns = (identityHeaders ?? DefaultIdentityHeaders).Select(h => h.Trim()).Where(h => h.Length > 0).ToList();
+        _exact = Fixed.Concat(patterns.Where(p => !p.EndsWith('*'))).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        _prefixes = ["X-Forwarded-", "X-Igw-", .. patterns.Where(p => p.EndsWith('*')).Select(p => p.TrimEnd('*'))];
+    }
+
+    /// <summary>Removes every header that must not reach the endpoint, before the forwarder copies the rest.</summary>
+    public void RemoveFrom(IHeaderDictionary headers)
+    {
+        List<string>? drop = null;
+        var connection = headers.Connection;
+        foreach (var (name, values) in headers)
+        {
+            if (IsDropped(name) || CarriesKey(values) || (connection.Count > 0 && NamedIn(connection, name)))
+            {
+                (drop ??= []).Add(name);
+            }
+        }
+
+        if (drop is not null)
+        {
+            foreach (var name in drop)
+            {
+                headers.Remove(name);
+            }
+        }
+    }
+
+    public bool IsDropped(string name)
+    {
+        if (_exact.Contains(name))
+        {
+            return true;
+        }
+
+        foreach (var prefix in _prefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is one of the comma-separated tokens of the <c>Connection</c> header.</summary>
+    private static bool NamedIn(StringValues connection, string name)
+    {
+        if (Framing.Contains(name))
+        {
+            return false;
+        }
+
+        foreach (var value in connection)
+        {
+            var text = (value ?? string.Empty).AsSpan();
+            foreach (var token in text.Split(','))
+            {
+                if (text[token].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CarriesKey(StringValues values)
+    {
+        foreach (var value in values)
+        {
+            if (value is not null && value.Contains(ApiKeyText.Prefix, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
