@@ -73,7 +73,18 @@ public static class ControlPlaneHosting
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         builder.AddControlPlaneAuth();
-        services.AddOpenApi(o => o.AddSchemaTransformer<OptionalSchemaTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.AddSchemaTransformer<OptionalSchemaTransformer>();
+
+            // The document is named after the product, not the hosting assembly.
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Inference Gateway control plane API";
+                document.Info.Description = "Tenants, plans, model endpoints, API keys, OAuth clients, members, blocks and the data-plane fleet.";
+                return Task.CompletedTask;
+            });
+        });
 
         // Per-command SQL and per-request authentication chatter are not useful at Information.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
