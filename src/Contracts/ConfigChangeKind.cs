@@ -5,9 +5,12 @@ namespace InferenceGateway.Contracts;
 [JsonConverter(typeof(JsonStringEnumConverter<ConfigChangeKind>))]
 public enum ConfigChangeKind
 {
-    /// <summary>Anything that is not a small change: nodes pull the full snapshot.</summary>
+    /// <summary>
+    /// On the bus: "this revision exists, pull it" (a change that carries a secret, which never travels on the bus).
+    /// In a <c>ConfigUpdate</c>: the whole snapshot.
+    /// </summary>
     Full,
 
-    /// <summary>A small change nodes apply without a pull.</summary>
+    /// <summary>Changes a node applies on top of the previous revision (on the bus: signed).</summary>
     Delta,
 }

@@ -7,6 +7,28 @@ public sealed record DataPlaneHeartbeat
 
     public required string NodeId { get; init; }
 
+    /// <summary>A random id of this node process: two live processes with one node id are told apart by it.</summary>
+    public Guid InstanceId { get; init; }
+
+    /// <summary>The configuration epoch of the state the node serves.</summary>
+    public Guid Epoch { get; init; }
+
+    /// <summary>The content hash (<see cref="ConfigContent.Hash"/>) of the state the node serves.</summary>
+    public string? ContentHash { get; init; }
+
+    /// <summary>Bus configuration messages dropped since the node started (bad, missing or unknown signature; wrong shape).</summary>
+    public long RejectedMessages { get; init; }
+
+    /// <summary>Why the most recent bus message was dropped.</summary>
+    public string? LastRejection { get; init; }
+
+    public DateTimeOffset? LastRejectionAt { get; init; }
+
+    /// <summary>The most recent time the node replaced its whole state (another epoch, or a lower revision), and why.</summary>
+    public string? LastReset { get; init; }
+
+    public DateTimeOffset? LastResetAt { get; init; }
+
     /// <summary>The node's software version.</summary>
     public required string Version { get; init; }
 

@@ -54,7 +54,14 @@ internal sealed partial class DemoSeeder(
     {
         try
         {
+            // Facts of a database that is gone (deleted, or replaced by another) describe nothing: seed afresh, so the
+            // demo key printed is one the new database knows.
             var existing = data.ReadFacts();
+            if (existing is not null && !await TenantExistsAsync(existing, lifetime.ApplicationStopping))
+            {
+                existing = null;
+            }
+
             var facts = existing is null ? await SeedAsync(lifetime.ApplicationStopping) : await RefreshAsync(existing, lifetime.ApplicationStopping);
             await WaitUntilServedAsync(facts, lifetime.ApplicationStopping);
             data.WriteFacts(facts);
@@ -65,6 +72,13 @@ internal sealed partial class DemoSeeder(
         {
             LogSeedFailed(logger, ex.Message);
         }
+    }
+
+    private async Task<bool> TenantExistsAsync(StandaloneFacts facts, CancellationToken cancellationToken)
+    {
+        using var admin = AdminClient();
+        using var response = await admin.GetAsync($"/api/v1/tenants/{facts.TenantId}", cancellationToken);
+        return response.StatusCode != System.Net.HttpStatusCode.NotFound;
     }
 
     /// <summary>A later start may use other ports: keep the demo endpoint and standalone.json pointing at this start's.</summary>

@@ -13,7 +13,7 @@ internal static class StandaloneSettings
             ["ControlPlane:Database:Provider"] = "Sqlite",
             ["ControlPlane:Database:ConnectionString"] = $"Data Source={data.DatabaseFile}",
             ["ControlPlane:Admin:BootstrapTokenFile"] = data.AdminTokenFile,
-            ["ControlPlane:Nodes:Tokens:0"] = secrets.NodeToken,
+            ["ControlPlane:Nodes:Credentials:standalone"] = secrets.NodeToken,
             ["ControlPlane:DataProtection:MasterKey"] = secrets.MasterKey,
 
             // Everything listens on this machine only, over plain HTTP.

@@ -196,4 +196,40 @@ public sealed class StandaloneTests : IAsyncLifetime
         var s = text.Replace('-', '+').Replace('_', '/');
         return Convert.FromBase64String(s + new string('=', (4 - (s.Length % 4)) % 4));
     }
+
+    [Fact]
+    public async Task RestartAfterTheDatabaseIsDeleted_RefusesTheOldKey_AndTheNewKeyWorks()
+    {
+        var oldKey = (string)_standalone.Facts["apiKey"]!;
+        Assert.Equal(HttpStatusCode.OK, (await Gateway(oldKey).GetAsync("models")).StatusCode);
+        await _standalone.StopAsync();
+
+        // The node's last-known-good snapshot (which knows the old key) survives; the database does not.
+        foreach (var file in Directory.GetFiles(_standalone.DataDirectory, "igw.db*"))
+        {
+            File.Delete(file);
+        }
+
+        Assert.NotEmpty(Directory.GetFiles(_standalone.DataDirectory, "snapshot.bin", SearchOption.AllDirectories));
+
+        await _standalone.StartAsync();
+
+        var newKey = (string)_standalone.Facts["apiKey"]!;
+        Assert.NotEqual(oldKey, newKey);
+        Assert.Contains(newKey, _standalone.Output);
+        Assert.Equal(HttpStatusCode.OK, (await Gateway(newKey).GetAsync("models")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Gateway(oldKey).GetAsync("models")).StatusCode);
+        using var admin = new HttpClient { BaseAddress = new Uri((string)_standalone.Facts["controlPlaneUrl"]!) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText((string)_standalone.Facts["adminTokenFile"]!).Trim());
+        var clock = Stopwatch.StartNew();
+        string? reset = null;
+        while (reset is null && clock.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            var nodes = (await admin.GetFromJsonAsync<JsonObject>("/api/v1/dataplane/nodes"))!["nodes"]!.AsArray();
+            reset = (string?)nodes.FirstOrDefault(n => (string)n!["nodeId"]! == "standalone")?["lastReset"];
+            await Task.Delay(200);
+        }
+
+        Assert.Contains("another epoch", reset);
+    }
 }

@@ -9,9 +9,12 @@ public sealed record ConfigSnapshot
 {
     public required long Revision { get; init; }
 
+    /// <summary>The configuration epoch: a random id born with the revision counter. Another epoch means another history.</summary>
+    public Guid Epoch { get; init; }
+
     public required DateTimeOffset CompiledAt { get; init; }
 
-    /// <summary>SHA-256 (hex) of the content below, as the control plane serialized it.</summary>
+    /// <summary>The content hash (<see cref="ConfigContent.Hash"/>) of what is below.</summary>
     public required string ContentHash { get; init; }
 
     public IReadOnlyList<PlanSnapshot> Plans { get; init; } = [];
@@ -23,4 +26,7 @@ public sealed record ConfigSnapshot
     public IReadOnlyList<ApiKeySnapshot> Keys { get; init; } = [];
 
     public IReadOnlyList<BlockSnapshot> Blocks { get; init; } = [];
+
+    /// <summary>The public keys bus deltas of this epoch are signed with (this snapshot came over the authenticated API).</summary>
+    public IReadOnlyList<SigningKeySnapshot> SigningKeys { get; init; } = [];
 }

@@ -10,6 +10,9 @@ public sealed record ConfigUpdate
 
     public required long Revision { get; init; }
 
+    /// <summary>The control plane's configuration epoch.</summary>
+    public Guid Epoch { get; init; }
+
     /// <summary>For a delta: the revision the changes apply on top of.</summary>
     public long? FromRevision { get; init; }
 

@@ -39,10 +39,7 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
         };
     }
 
-    /// <summary>Commits a change that data-plane nodes must pull as a full snapshot.</summary>
-    public Task CommitAsync(CancellationToken cancellationToken) => CommitAsync([], cancellationToken);
-
-    /// <summary>Commits a change; a non-empty <paramref name="delta"/> lets nodes apply it without a pull.</summary>
+    /// <summary>Commits a change together with the delta that tells nodes what it changes in what they serve.</summary>
     public async Task CommitAsync(IReadOnlyList<ConfigChange> delta, CancellationToken cancellationToken)
     {
         var audit = _audit ?? throw new InvalidOperationException("Every mutation writes an audit event.");

@@ -11,8 +11,13 @@ internal sealed class ConfigRevision
 
     public ConfigChangeKind Kind { get; set; }
 
-    /// <summary>JSON array of <see cref="ConfigChange"/> for a delta; empty for a full revision.</summary>
+    /// <summary>
+    /// JSON array of <see cref="ConfigChange"/> for a delta; empty for a full revision. When
+    /// <see cref="ChangesProtected"/>, the JSON is encrypted with Data Protection (it holds an upstream credential).
+    /// </summary>
     public required string ChangesJson { get; set; }
+
+    public bool ChangesProtected { get; set; }
 
     /// <summary>The audit action that caused the revision, for operators.</summary>
     public required string Cause { get; set; }

@@ -12,4 +12,11 @@ internal sealed class ConfigState
     public int Id { get; set; }
 
     public long Revision { get; set; }
+
+    /// <summary>
+    /// The configuration epoch: a random id given to the revision counter when the database is created (set at the
+    /// first start, see <c>DatabaseMigrator</c>). A restored or rebuilt database has another epoch, which tells
+    /// nodes that revision numbers started over and their state must be replaced whatever its revision.
+    /// </summary>
+    public Guid Epoch { get; set; }
 }

@@ -35,6 +35,10 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
 
     public DbSet<Block> Blocks => Set<Block>();
 
+    public DbSet<NodeCredential> NodeCredentials => Set<NodeCredential>();
+
+    public DbSet<ConfigSigningKey> ConfigSigningKeys => Set<ConfigSigningKey>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public DbSet<TenantMembership> TenantMemberships => Set<TenantMembership>();
@@ -151,6 +155,22 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
             e.Property(n => n.NodeId).HasMaxLength(100);
             e.Property(n => n.Version).HasMaxLength(50);
             e.Property(n => n.LastApplyError).HasMaxLength(2000);
+            e.Property(n => n.ContentHash).HasMaxLength(64);
+            e.Property(n => n.LastRejection).HasMaxLength(500);
+            e.Property(n => n.LastReset).HasMaxLength(500);
+        });
+
+        modelBuilder.Entity<NodeCredential>(e =>
+        {
+            e.HasKey(c => c.NodeId);
+            e.Property(c => c.NodeId).HasMaxLength(100);
+            e.Property(c => c.IssuedBy).HasMaxLength(200);
+        });
+
+        modelBuilder.Entity<ConfigSigningKey>(e =>
+        {
+            e.Property(k => k.Id).ValueGeneratedNever();
+            e.Property(k => k.KeyId).HasMaxLength(16);
         });
     }
 }

@@ -23,4 +23,24 @@ internal sealed class DataPlaneNode
     public DateTimeOffset FirstSeenAt { get; set; }
 
     public DateTimeOffset LastSeenAt { get; set; }
+
+    /// <summary>The node process that holds this node id (from its pulls and heartbeats).</summary>
+    public Guid InstanceId { get; set; }
+
+    /// <summary>When <see cref="InstanceId"/> last pulled or sent a heartbeat: another instance is refused until this lease lapses.</summary>
+    public DateTimeOffset InstanceSeenAt { get; set; }
+
+    public Guid Epoch { get; set; }
+
+    public string? ContentHash { get; set; }
+
+    public long RejectedMessages { get; set; }
+
+    public string? LastRejection { get; set; }
+
+    public DateTimeOffset? LastRejectionAt { get; set; }
+
+    public string? LastReset { get; set; }
+
+    public DateTimeOffset? LastResetAt { get; set; }
 }

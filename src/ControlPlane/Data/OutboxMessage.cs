@@ -21,4 +21,7 @@ internal sealed class OutboxMessage
     public int Attempts { get; set; }
 
     public string? LastError { get; set; }
+
+    /// <summary>When the relay gave up on a row it cannot read (unknown type, unreadable payload) and went on past it.</summary>
+    public DateTimeOffset? SkippedAt { get; set; }
 }

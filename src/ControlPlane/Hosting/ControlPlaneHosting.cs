@@ -15,6 +15,7 @@ using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.ControlPlane.Infrastructure.Auth;
 using InferenceGateway.ControlPlane.Messaging;
 using InferenceGateway.Security.Networking;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
@@ -55,6 +56,10 @@ public static class ControlPlaneHosting
         services.AddHostedService<DatabaseMigrator>();
         services.AddSingleton<KeyRingCheck>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyRingCheck>());
+        services.AddOptions<ConfigSigningOptions>().BindConfiguration(ConfigSigningOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConfigSigningOptions>, ConfigSigningOptionsValidator>();
+        services.AddSingleton<ConfigSigner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigSigner>());
         services.AddDataProtection()
             .SetApplicationName("InferenceGateway.ControlPlane")
             .PersistKeysToDbContext<ControlPlaneDbContext>();
@@ -111,8 +116,13 @@ public static class ControlPlaneHosting
         services.AddSingleton<SnapshotMapper>();
         services.AddScoped<ApiKeyVerifier>();
         services.AddScoped<ConfigCompiler>();
+        services.AddScoped<NodeInstances>();
         services.AddSingleton<SnapshotCache>();
         services.AddHostedService<OutboxRelay>();
+        services.AddOptions<ConfigHistoryOptions>().BindConfiguration(ConfigHistoryOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ConfigHistoryOptions>, ConfigHistoryOptionsValidator>();
+        services.AddSingleton<ConfigHistoryPruner>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigHistoryPruner>());
         return builder;
     }
 
@@ -136,7 +146,7 @@ public static class ControlPlaneHosting
         var services = builder.Services;
         services.AddAuthentication(AdminScheme)
             .AddScheme<BearerTokenOptions, BearerTokenHandler>(AdminScheme, null)
-            .AddScheme<BearerTokenOptions, BearerTokenHandler>(NodeScheme, null);
+            .AddScheme<AuthenticationSchemeOptions, NodeCredentialHandler>(NodeScheme, null);
         services.AddOptions<BearerTokenOptions>(AdminScheme).Configure<IOptions<AdminOptions>>((o, admin) =>
         {
             o.PrincipalName = "bootstrap-admin";
@@ -146,15 +156,9 @@ public static class ControlPlaneHosting
                 o.TokenHashes.Add(BearerTokenHandler.HashToken(token));
             }
         });
-        services.AddOptions<BearerTokenOptions>(NodeScheme).Configure<IOptions<NodeAuthOptions>>((o, nodes) =>
-        {
-            o.PrincipalName = "data-plane-node";
-            o.Role = "data-plane-node";
-            o.TokenHashes.AddRange(nodes.Value.Tokens.Select(BearerTokenHandler.HashToken));
-        });
         builder.AddPlatformIdentity();
         services.AddAuthorizationBuilder()
-            .AddPolicy(DataPlaneNodePolicy, p => p.AddAuthenticationSchemes(NodeScheme).RequireRole("data-plane-node"));
+            .AddPolicy(DataPlaneNodePolicy, p => p.AddAuthenticationSchemes(NodeScheme).RequireRole(NodeCredentialHandler.Role));
     }
 
     /// <summary>The control plane's middleware, in order.</summary>
@@ -181,6 +185,7 @@ public static class ControlPlaneHosting
         platform.MapPlansApi();
         platform.MapAuditApi();
         platform.MapFleetApi();
+        platform.MapNodeCredentialsApi();
         platform.MapBlocksApi();
         var tenant = api.MapGroup("/tenants/{tenantId:guid}").AddEndpointFilter<TenantAccessFilter>();
         tenant.MapApiKeysApi();

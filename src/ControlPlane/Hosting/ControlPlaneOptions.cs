@@ -1,3 +1,4 @@
+using InferenceGateway.ControlPlane.Infrastructure.Auth;
 using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.ControlPlane.Hosting;
@@ -49,7 +50,15 @@ internal sealed class NodeAuthOptions
 {
     public const string Section = "ControlPlane:Nodes";
 
-    public List<string> Tokens { get; set; } = [];
+    /// <summary>
+    /// <c>ControlPlane:Nodes:Credentials:&lt;nodeId&gt;</c> = that node's token (for automation and compose). Tokens
+    /// issued through the admin API are kept hashed in the database and take precedence; a revoked one also refuses
+    /// the configured token of that node.
+    /// </summary>
+    public Dictionary<string, string> Credentials { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>How long a node process holds its node id after its last pull or heartbeat: another process with the same id is refused (409) meanwhile.</summary>
+    public TimeSpan InstanceLease { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>Section <c>ControlPlane:Endpoints</c>: the SSRF policy for model endpoints.</summary>
@@ -100,10 +109,28 @@ internal sealed class ControlPlaneOptionsValidator :
                 : ValidateOptionsResult.Success;
     }
 
-    public ValidateOptionsResult Validate(string? name, NodeAuthOptions options) =>
-        options.Tokens.Count == 0 ? ValidateOptionsResult.Fail($"{NodeAuthOptions.Section}:Tokens needs at least one node token.")
-        : options.Tokens.Any(t => t.Trim().Length < MinTokenLength) ? ValidateOptionsResult.Fail($"Every entry of {NodeAuthOptions.Section}:Tokens must have at least {MinTokenLength} characters.")
-        : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, NodeAuthOptions options)
+    {
+        var errors = new List<string>();
+        foreach (var (nodeId, token) in options.Credentials)
+        {
+            if (!NodeIds.IsValid(nodeId))
+            {
+                errors.Add($"{NodeAuthOptions.Section}:Credentials has a node id that is not valid ({NodeIds.Rule}).");
+            }
+            else if ((token ?? string.Empty).Trim().Length < MinTokenLength)
+            {
+                errors.Add($"{NodeAuthOptions.Section}:Credentials:{nodeId} must have at least {MinTokenLength} characters.");
+            }
+        }
+
+        if (options.InstanceLease <= TimeSpan.Zero || options.InstanceLease > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"{NodeAuthOptions.Section}:InstanceLease is from 1 second to 10 minutes.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 
     public ValidateOptionsResult Validate(string? name, EndpointPolicyOptions options)
     {

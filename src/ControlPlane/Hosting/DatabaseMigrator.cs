@@ -9,13 +9,25 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, IOpt
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.MigrateOnStart)
-        {
-            return;
-        }
-
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        if (options.Value.MigrateOnStart)
+        {
+            await MigrateAsync(db, cancellationToken);
+        }
+
+        // The epoch is born with the revision counter: a new (or rebuilt) database gets a random one at its first
+        // start, once, whichever replica comes first.
+        var epoch = Guid.NewGuid();
+        if (await db.ConfigState.Where(s => s.Id == ConfigState.SingletonId && s.Epoch == Guid.Empty)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Epoch, epoch), cancellationToken) > 0)
+        {
+            LogEpochCreated(logger, epoch);
+        }
+    }
+
+    private async Task MigrateAsync(ControlPlaneDbContext db, CancellationToken cancellationToken)
+    {
         if (db.IsSqlite)
         {
             // Write-ahead logging: readers (snapshot pulls, lists) do not block writers (admin changes, the relay).
@@ -33,4 +45,7 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, IOpt
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Database ({Provider}) is up to date; {Count} migrations applied")]
     private static partial void LogMigrated(ILogger logger, DatabaseProvider provider, int count);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "New configuration epoch {Epoch}: revisions start over and every node replaces its state")]
+    private static partial void LogEpochCreated(ILogger logger, Guid epoch);
 }

@@ -1,21 +1,15 @@
-using System.Text.RegularExpressions;
+using InferenceGateway.Contracts.Rules;
 
 namespace InferenceGateway.ControlPlane.Infrastructure;
 
-/// <summary>The rules for names that appear in gateway URLs.</summary>
-internal static partial class Slugs
+/// <summary>The rules for names that appear in gateway URLs (defined once in <see cref="ConfigRules"/>, which nodes check too).</summary>
+internal static class Slugs
 {
-    public const string TenantRule = "3 to 40 characters: lowercase letters, digits and '-'.";
+    public const string TenantRule = ConfigRules.TenantSlugRule;
 
-    public const string ModelRule = "1 to 64 characters: lowercase letters, digits, '-', '_' and '.', starting with a letter or digit, without '..'.";
+    public const string ModelRule = ConfigRules.ModelSlugRule;
 
-    public static bool IsTenantSlug(string? value) => value is not null && TenantRegex().IsMatch(value);
+    public static bool IsTenantSlug(string? value) => value is not null && ConfigRules.IsTenantSlug(value);
 
-    public static bool IsModelSlug(string? value) => value is not null && ModelRegex().IsMatch(value) && !value.Contains("..", StringComparison.Ordinal);
-
-    [GeneratedRegex("^[a-z0-9-]{3,40}\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex TenantRegex();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}\\z", RegexOptions.CultureInvariant)]
-    private static partial Regex ModelRegex();
+    public static bool IsModelSlug(string? value) => value is not null && ConfigRules.IsModelSlug(value);
 }

@@ -1,13 +1,16 @@
 using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Fleet;
+using InferenceGateway.ControlPlane.Hosting;
 using InferenceGateway.ControlPlane.Infrastructure;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.ControlPlane.Messaging;
 
 /// <summary>Keeps the fleet view: the latest heartbeat of every node.</summary>
-internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, TimeProvider time) : IConsumer<DataPlaneHeartbeat>
+internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, IOptions<NodeAuthOptions> nodes, TimeProvider time) : IConsumer<DataPlaneHeartbeat>
 {
     /// <summary>Moves each used key's last-used time forward (never back: nodes report independently).</summary>
     private async Task RecordKeyUseAsync(IReadOnlyList<KeyUse> uses, DateTimeOffset now, CancellationToken cancellationToken)
@@ -36,6 +39,10 @@ internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, TimeProvider t
         {
             return; // an older heartbeat delivered late
         }
+        else if (!NodeInstances.MayClaim(node, beat.InstanceId, now, nodes.Value.InstanceLease))
+        {
+            return; // a second process with this node id: the live one keeps the row (its pulls are refused too)
+        }
 
         node.Version = beat.Version.Length > 50 ? beat.Version[..50] : beat.Version;
         node.AppliedRevision = beat.AppliedRevision;
@@ -45,6 +52,15 @@ internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, TimeProvider t
         node.Uptime = beat.Uptime;
         node.AccessLogDropped = Math.Max(0, beat.AccessLogDropped);
         node.LastSeenAt = beat.SentAt > now ? now : beat.SentAt;
+        node.InstanceId = beat.InstanceId;
+        node.InstanceSeenAt = now;
+        node.Epoch = beat.Epoch;
+        node.ContentHash = beat.ContentHash is { Length: <= 64 } hash ? hash : null;
+        node.RejectedMessages = beat.RejectedMessages;
+        node.LastRejection = Cut(beat.LastRejection, 500);
+        node.LastRejectionAt = beat.LastRejectionAt;
+        node.LastReset = Cut(beat.LastReset, 500);
+        node.LastResetAt = beat.LastResetAt;
         try
         {
             await db.SaveChangesAsync(context.CancellationToken);
@@ -55,4 +71,6 @@ internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, TimeProvider t
             // Two replicas saw the node's first heartbeat at once; the next heartbeat updates the row.
         }
     }
+
+    private static string? Cut(string? value, int length) => value is { } v && v.Length > length ? v[..length] : value;
 }

@@ -64,25 +64,18 @@ internal sealed partial class OutboxRelay(
             }
         }
 
-        var pending = await db.OutboxMessages.Where(m => m.SentAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(stoppingToken);
+        var pending = await db.OutboxMessages.Where(m => m.SentAt == null && m.SkippedAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(stoppingToken);
         foreach (var row in pending)
         {
-            var type = OutboxMessageFactory.ResolveType(row.MessageType);
-            if (type is null)
+            if (Read(row) is not (var type, var message))
             {
-                // A row this version cannot read (written by a newer one): keep what was published so far and
-                // leave the rest for that version.
-                LogUnknownType(logger, row.Id, row.MessageType);
-                await db.SaveChangesAsync(stoppingToken);
-                if (transaction is not null)
-                {
-                    await transaction.CommitAsync(stoppingToken);
-                }
-
-                return false;
+                // A row this version cannot read (written by a newer version, or damaged): holding it back would
+                // stop every later change, so it is marked skipped, logged, and listed in the config view.
+                row.SkippedAt = time.GetUtcNow();
+                LogSkipped(logger, row.Id, row.MessageType, row.LastError ?? "unreadable");
+                continue;
             }
 
-            var message = JsonSerializer.Deserialize(row.Payload, type, ContractJson.Options)!;
             row.Attempts++;
             try
             {
@@ -123,6 +116,30 @@ internal sealed partial class OutboxRelay(
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Outbox relay could not publish ({Error}); attempt {Attempt}, retrying")]
     private static partial void LogRelayFailed(ILogger logger, string error, int attempt);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Outbox row {Id} holds an unknown message type {MessageType}")]
-    private static partial void LogUnknownType(ILogger logger, long id, string messageType);
+    /// <summary>The row's contract type and message, or null (with the reason in the row) when it cannot be read.</summary>
+    private static (Type Type, object Message)? Read(OutboxMessage row)
+    {
+        if (OutboxMessageFactory.ResolveType(row.MessageType) is not { } type)
+        {
+            row.LastError = "unknown message type";
+            return null;
+        }
+
+        try
+        {
+            if (JsonSerializer.Deserialize(row.Payload, type, ContractJson.Options) is { } message)
+            {
+                return (type, message);
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        row.LastError = "the payload is not valid JSON for its message type";
+        return null;
+    }
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Outbox row {Id} ({MessageType}) cannot be read ({Reason}); skipped it and went on")]
+    private static partial void LogSkipped(ILogger logger, long id, string messageType, string reason);
 }

@@ -4,28 +4,45 @@ using MassTransit;
 namespace InferenceGateway.DataPlane.Configuration;
 
 /// <summary>
-/// Applies a delta revision straight from the bus (the revocation fast path); anything else, or a delta that
-/// does not follow the held revision, makes the node pull.
+/// Applies a signed delta revision straight from the bus (the revocation fast path). A message that fails
+/// verification is dropped, counted and reported, and consumes no revision: the real change with that number still
+/// applies when it comes. Anything else (a notice of a revision to pull, another epoch, a delta that does not follow
+/// the held revision) makes the node pull over the authenticated API; nothing from the bus replaces its state.
 /// </summary>
-internal sealed class ConfigRevisionConsumer(NodeConfig config, ConfigSynchronizer synchronizer) : IConsumer<ConfigRevisionPublished>
+internal sealed class ConfigRevisionConsumer(NodeConfig config, DeltaVerifier verifier, ConfigSynchronizer synchronizer) : IConsumer<ConfigRevisionPublished>
 {
     public Task Consume(ConsumeContext<ConfigRevisionPublished> context)
     {
         var message = context.Message;
+        if (message.Epoch != config.Epoch)
+        {
+            // Another epoch: the control plane's history started over. Only a pulled snapshot can say what holds now.
+            synchronizer.RequestPull();
+            return Task.CompletedTask;
+        }
+
         if (message.Revision <= config.Revision)
         {
             return Task.CompletedTask;
         }
 
-        if (message.Kind == ConfigChangeKind.Delta)
+        if (message.Kind != ConfigChangeKind.Delta)
         {
-            var outcome = config.ApplyDelta(message.Revision - 1, message.Revision, message.Changes, NodeConfig.BusOrigin);
-            if (outcome is ApplyOutcome.Gap or ApplyOutcome.Rejected)
-            {
-                synchronizer.RequestPull();
-            }
+            synchronizer.RequestPull();
+            return Task.CompletedTask;
         }
-        else
+
+        if (verifier.Verify(message, out var reason) is not { } delta)
+        {
+            config.RecordRejectedMessage(message.Revision, reason);
+
+            // A rotated signing key is learnt from the next snapshot; a forged message costs one pull at most.
+            synchronizer.RequestPull();
+            return Task.CompletedTask;
+        }
+
+        var outcome = config.ApplyDelta(delta.Epoch, delta.FromRevision, delta.Revision, delta.Changes, NodeConfig.BusOrigin);
+        if (outcome is ApplyOutcome.Gap or ApplyOutcome.Rejected)
         {
             synchronizer.RequestPull();
         }

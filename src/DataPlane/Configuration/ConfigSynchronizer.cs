@@ -36,7 +36,7 @@ internal sealed partial class ConfigSynchronizer(
     {
         if (config.Current is null && disk.TryLoad() is { } stored)
         {
-            config.ApplySnapshot(stored, "disk");
+            config.ApplySnapshot(stored, "disk", authoritative: false);
         }
 
         while (!stoppingToken.IsCancellationRequested)
@@ -55,7 +55,12 @@ internal sealed partial class ConfigSynchronizer(
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // Whatever went wrong, the node keeps serving what it has and tries again.
-                if (ex is not (HttpRequestException or SnapshotPullException or OperationCanceledException))
+                if (ex is NodeIdInUseException)
+                {
+                    config.RecordFailure(ex.Message);
+                    LogNodeIdInUse(logger, options.Value.NodeId);
+                }
+                else if (ex is not (HttpRequestException or SnapshotPullException or OperationCanceledException))
                 {
                     config.RecordFailure(ex is JsonException
                         ? "the control plane sent a configuration this node cannot read"
@@ -81,25 +86,27 @@ internal sealed partial class ConfigSynchronizer(
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(PullTimeout);
         var cancellationToken = timeout.Token;
-        if (config.Current is null)
+        if (config.Current is not { } held)
         {
             config.ApplySnapshot(await client.GetFullAsync(cancellationToken), "control plane");
             return;
         }
 
-        var update = await client.GetSinceAsync(config.Revision, cancellationToken);
+        // The node says which epoch and content it holds: another epoch, a revision above the control plane's or
+        // other content at the same revision gets the full snapshot, which replaces the state.
+        var update = await client.GetSinceAsync(held.Revision, held.Epoch, held.ContentHash, cancellationToken);
         if (update.Kind == ConfigChangeKind.Full && update.Snapshot is { } snapshot)
         {
             config.ApplySnapshot(snapshot, "control plane");
             return;
         }
 
-        if (update.Revision <= config.Revision)
+        if (update.Epoch == held.Epoch && update.Revision <= held.Revision)
         {
             return;
         }
 
-        var outcome = config.ApplyDelta(update.FromRevision ?? -1, update.Revision, update.Changes, "control plane");
+        var outcome = config.ApplyDelta(update.Epoch, update.FromRevision ?? -1, update.Revision, update.Changes, "control plane");
         if (outcome is ApplyOutcome.Gap or ApplyOutcome.Rejected)
         {
             // Deltas did not fit; the full snapshot always does.
@@ -109,6 +116,9 @@ internal sealed partial class ConfigSynchronizer(
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Cannot pull configuration from the control plane ({Error}); serving revision {Revision} and retrying")]
     private static partial void LogPullFailed(ILogger logger, string error, long revision);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Error, Message = "The control plane refused this process: another live node process uses the node id {NodeId}; give each node its own DataPlane:NodeId")]
+    private static partial void LogNodeIdInUse(ILogger logger, string nodeId);
 
     [LoggerMessage(EventId = 121, Level = LogLevel.Information, Message = "Reached the control plane again after {Failures} failed pulls")]
     private static partial void LogReconnected(ILogger logger, int failures);

@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.DataPlane.Configuration;
 
-/// <summary>Reports the node's identity, version and applied revision every few seconds.</summary>
+/// <summary>Reports the node's identity, version, applied epoch, revision and content hash, and dropped bus messages, every few seconds.</summary>
 internal sealed partial class HeartbeatPublisher(
-    IBus bus, NodeConfig config, RateLimiters limiters, Metering.AccessLog accessLog, IOptions<DataPlaneOptions> options, TimeProvider time, ILogger<HeartbeatPublisher> logger) : BackgroundService
+    IBus bus, NodeConfig config, NodeIdentity identity, RateLimiters limiters, Metering.AccessLog accessLog, IOptions<DataPlaneOptions> options, TimeProvider time, ILogger<HeartbeatPublisher> logger) : BackgroundService
 {
     public static readonly string Version =
         typeof(HeartbeatPublisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -45,8 +45,16 @@ internal sealed partial class HeartbeatPublisher(
     {
         MessageId = Guid.CreateVersion7(),
         NodeId = options.Value.NodeId,
+        InstanceId = identity.InstanceId,
         Version = Version,
         AppliedRevision = config.Revision,
+        Epoch = config.Epoch,
+        ContentHash = config.Current?.ContentHash,
+        RejectedMessages = config.RejectedMessages,
+        LastRejection = config.LastRejection,
+        LastRejectionAt = config.LastRejectionAt,
+        LastReset = config.LastReset,
+        LastResetAt = config.LastResetAt,
         LastAppliedAt = config.LastAppliedAt,
         LastApplyError = config.LastApplyError,
         LastApplyErrorAt = config.LastApplyErrorAt,

@@ -11,7 +11,7 @@ internal enum ApplyOutcome
     /// <summary>The node already holds this revision or a newer one: nothing to do.</summary>
     AlreadyCurrent,
 
-    /// <summary>A delta does not follow the held revision: the node must pull.</summary>
+    /// <summary>A delta does not follow the held revision (or belongs to another epoch): the node must pull.</summary>
     Gap,
 
     /// <summary>The input is invalid; the last good state keeps serving.</summary>
@@ -20,7 +20,9 @@ internal enum ApplyOutcome
 
 /// <summary>
 /// The node's configuration: the state requests read (one volatile reference, swapped whole) and the single
-/// place where new revisions are applied, in order, one at a time. Revisions only move forward.
+/// place where new revisions are applied, in order, one at a time. Within an epoch, deltas only move forward; a
+/// full snapshot pulled from the control plane of another epoch, or with a lower revision or other content at
+/// the same revision, replaces the whole state (a restored or rebuilt control-plane database) and is reported.
 /// </summary>
 internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> logger)
 {
@@ -29,11 +31,14 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
     private readonly Lock _applyLock = new();
     private volatile NodeState? _current;
     private long _deltasFromBus;
+    private long _rejectedMessages;
 
     public NodeState? Current => _current;
 
     /// <summary>The revision served; 0 also before any snapshot (see <see cref="Current"/> for whether one is held).</summary>
     public long Revision => _current?.Revision ?? 0;
+
+    public Guid Epoch => _current?.Epoch ?? Guid.Empty;
 
     public DateTimeOffset? LastAppliedAt { get; private set; }
 
@@ -44,35 +49,86 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
 
     public DateTimeOffset? LastApplyErrorAt { get; private set; }
 
+    /// <summary>Bus messages dropped because they failed verification (or could not be read).</summary>
+    public long RejectedMessages => Interlocked.Read(ref _rejectedMessages);
+
+    public string? LastRejection { get; private set; }
+
+    public DateTimeOffset? LastRejectionAt { get; private set; }
+
+    /// <summary>The most recent replacement of the whole state, and why.</summary>
+    public string? LastReset { get; private set; }
+
+    public DateTimeOffset? LastResetAt { get; private set; }
+
     /// <summary>Raised after every successful apply (the disk store persists the new state).</summary>
     public event Action<NodeState>? Applied;
 
-    public ApplyOutcome ApplySnapshot(ConfigSnapshot snapshot, string origin)
+    /// <summary>
+    /// Applies a full snapshot. From the control plane (<paramref name="authoritative"/>) it replaces whatever is held
+    /// unless it is the same revision of the same epoch with the same content; from disk it applies only to a node
+    /// that holds nothing yet.
+    /// </summary>
+    public ApplyOutcome ApplySnapshot(ConfigSnapshot snapshot, string origin, bool authoritative = true)
     {
         lock (_applyLock)
         {
-            if (_current is { } held && snapshot.Revision <= held.Revision)
+            string? reset = null;
+            if (_current is { } held)
             {
-                return ApplyOutcome.AlreadyCurrent;
+                if (!authoritative)
+                {
+                    return ApplyOutcome.AlreadyCurrent;
+                }
+
+                var sameEpoch = held.Epoch == snapshot.Epoch;
+                if (sameEpoch && snapshot.Revision == held.Revision && snapshot.ContentHash == held.ContentHash)
+                {
+                    return ApplyOutcome.AlreadyCurrent;
+                }
+
+                if (!sameEpoch || snapshot.Revision <= held.Revision)
+                {
+                    reset = !sameEpoch ? $"another epoch ({held.Epoch} revision {held.Revision} replaced by {snapshot.Epoch} revision {snapshot.Revision})"
+                        : snapshot.Revision < held.Revision ? $"the control plane is at a lower revision ({held.Revision} replaced by {snapshot.Revision})"
+                        : $"the content at revision {held.Revision} differed from the control plane's (drift)";
+                }
             }
 
             var errors = new List<string>();
             var state = NodeStateBuilder.Build(snapshot, time.GetUtcNow(), errors);
-            return state is null ? Reject(snapshot.Revision, errors) : Swap(state, origin);
+            if (state is null)
+            {
+                return Reject(snapshot.Revision, errors);
+            }
+
+            if (reset is not null)
+            {
+                LastReset = reset;
+                LastResetAt = time.GetUtcNow();
+                LogReset(logger, reset);
+            }
+
+            return Swap(state, origin);
         }
     }
 
-    /// <summary>Applies changes that take the node from <paramref name="fromRevision"/> to <paramref name="revision"/>.</summary>
-    public ApplyOutcome ApplyDelta(long fromRevision, long revision, IReadOnlyList<ConfigChange> changes, string origin)
+    /// <summary>Applies changes that take the node from <paramref name="fromRevision"/> to <paramref name="revision"/> in <paramref name="epoch"/>.</summary>
+    public ApplyOutcome ApplyDelta(Guid epoch, long fromRevision, long revision, IReadOnlyList<ConfigChange> changes, string origin)
     {
         lock (_applyLock)
         {
-            if (_current is { } held && revision <= held.Revision)
+            if (_current is not { } state || state.Epoch != epoch)
+            {
+                return ApplyOutcome.Gap;
+            }
+
+            if (revision <= state.Revision)
             {
                 return ApplyOutcome.AlreadyCurrent;
             }
 
-            if (_current is not { } state || fromRevision != state.Revision)
+            if (fromRevision != state.Revision)
             {
                 return ApplyOutcome.Gap;
             }
@@ -103,6 +159,19 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
         }
     }
 
+    /// <summary>Counts a bus message dropped before it could change anything; it consumes no revision.</summary>
+    public void RecordRejectedMessage(long revision, string reason)
+    {
+        Interlocked.Increment(ref _rejectedMessages);
+        lock (_applyLock)
+        {
+            LastRejection = $"revision {revision}: {reason}";
+            LastRejectionAt = time.GetUtcNow();
+        }
+
+        LogMessageRejected(logger, revision, reason);
+    }
+
     private ApplyOutcome Swap(NodeState state, string origin)
     {
         _current = state;
@@ -129,4 +198,10 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Rejected revision {Revision}; still serving {Serving}: {Error}")]
     private static partial void LogRejected(ILogger logger, long revision, long serving, string error);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Replaced the whole configuration: {Reason}")]
+    private static partial void LogReset(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Dropped a configuration message for revision {Revision} from the bus: {Reason}")]
+    private static partial void LogMessageRejected(ILogger logger, long revision, string reason);
 }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
+using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.DataPlane.Blocking;
 using Yarp.ReverseProxy.Forwarder;
@@ -15,6 +16,7 @@ namespace InferenceGateway.DataPlane.Configuration;
 internal sealed class NodeState
 {
     private readonly FrozenDictionary<string, TenantEntry>.AlternateLookup<ReadOnlySpan<char>> _tenantsBySlug;
+    private string? _contentHash;
 
     public NodeState(
         ConfigSnapshot source,
@@ -35,6 +37,11 @@ internal sealed class NodeState
     public ConfigSnapshot Source { get; }
 
     public long Revision => Source.Revision;
+
+    public Guid Epoch => Source.Epoch;
+
+    /// <summary>The content hash of what this state serves (computed once, off the request path, when first asked).</summary>
+    public string ContentHash => _contentHash ??= ConfigContent.Hash(Source);
 
     public FrozenDictionary<string, TenantEntry> TenantsBySlug { get; }
 

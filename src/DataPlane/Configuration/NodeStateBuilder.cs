@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using InferenceGateway.Contracts;
+using InferenceGateway.Contracts.Rules;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.DataPlane.Blocking;
 
@@ -21,9 +22,8 @@ internal static class NodeStateBuilder
         var plans = new Dictionary<Guid, PlanEntry>();
         foreach (var plan in snapshot.Plans ?? [])
         {
-            if (!double.IsFinite(plan.RequestsPerSecondPerKey) || plan.RequestsPerSecondPerKey <= 0 || plan.BurstPerKey < 1
-                || !double.IsFinite(plan.RequestsPerSecondPerTenant) || plan.RequestsPerSecondPerTenant <= 0 || plan.BurstPerTenant < 1
-                || plan.MaxRequestBodyBytes < 1 || plan.MaxConcurrentRequestsPerKey is < 1 || plan.MaxConcurrentRequestsPerTenant is < 1)
+            if (!ConfigRules.IsPlanServable(plan.RequestsPerSecondPerKey, plan.BurstPerKey, plan.RequestsPerSecondPerTenant, plan.BurstPerTenant, plan.MaxRequestBodyBytes)
+                || plan.MaxConcurrentRequestsPerKey is < 1 || plan.MaxConcurrentRequestsPerTenant is < 1)
             {
                 errors.Add($"plan {plan.PlanId}: a limit is out of range");
             }
@@ -42,9 +42,15 @@ internal static class NodeStateBuilder
                 continue;
             }
 
-            if (route.TimeoutSeconds is < 1 or > 3600)
+            if (!ConfigRules.IsTimeout(route.TimeoutSeconds))
             {
                 errors.Add($"route {route.TenantSlug}/{route.Model}: the timeout is out of range");
+                continue;
+            }
+
+            if (!ConfigRules.IsTenantSlug(route.TenantSlug) || !ConfigRules.IsModelSlug(route.Model))
+            {
+                errors.Add($"route {route.EndpointId}: the tenant or model name is not valid");
                 continue;
             }
 
@@ -86,6 +92,12 @@ internal static class NodeStateBuilder
         var tenants = new List<TenantEntry>();
         foreach (var tenant in snapshot.Tenants ?? [])
         {
+            if (!ConfigRules.IsTenantSlug(tenant.Slug))
+            {
+                errors.Add($"tenant {tenant.TenantId}: the slug is not valid");
+                continue;
+            }
+
             if (!plans.TryGetValue(tenant.PlanId, out var plan))
             {
                 errors.Add($"tenant {tenant.Slug}: its plan is missing");
@@ -134,39 +146,59 @@ internal static class NodeStateBuilder
             new BlockSet((snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now).ToList()));
     }
 
-    /// <summary>Applies delta changes on top of <paramref name="state"/>, giving the state at <paramref name="revision"/>.</summary>
+    /// <summary>
+    /// Applies delta changes on top of <paramref name="state"/>, giving the state at <paramref name="revision"/>. The
+    /// snapshot the state is built from changes item by item (upsert or remove by id), exactly as the compiler's
+    /// next snapshot would, so the content hash of the result equals the compiler's. Keys and blocks, the
+    /// revocation fast path, update the lookup tables in place; anything else rebuilds the state.
+    /// </summary>
     public static NodeState? Apply(NodeState state, long revision, IReadOnlyList<ConfigChange> changes, DateTimeOffset now, List<string> errors)
     {
-        var keys = new Dictionary<KeyHash, KeyEntry>(state.KeysByHash);
-        var keyList = state.Source.Keys.ToDictionary(k => k.KeyId);
-        var blocks = state.Blocks;
-        var tenantIds = state.TenantsById.Keys.ToHashSet();
+        var source = state.Source;
+        var plans = source.Plans.ToDictionary(p => p.PlanId);
+        var tenants = source.Tenants.ToDictionary(t => t.TenantId);
+        var routes = source.Routes.ToDictionary(r => r.EndpointId);
+        var keyList = source.Keys.ToDictionary(k => k.KeyId);
+        var blockList = source.Blocks.ToDictionary(b => b.BlockId);
+        var rebuild = false;
         foreach (var change in changes)
         {
-            switch (change.Type)
+            switch (change)
             {
-                case ConfigChangeType.ApiKeyAdded when change.Key is { } key:
-                    RemoveKey(keys, key.KeyId);
-                    AddKey(keys, key, tenantIds, errors);
+                case PlanChanged { Plan: { } plan }:
+                    plans[plan.PlanId] = plan;
+                    rebuild = true;
+                    break;
+                case TenantChanged { Tenant: { } tenant }:
+                    tenants[tenant.TenantId] = tenant;
+                    rebuild = true;
+                    break;
+                case RouteChanged { Route: { } route }:
+                    routes[route.EndpointId] = route;
+                    rebuild = true;
+                    break;
+                case RouteRemoved removed:
+                    rebuild |= routes.Remove(removed.EndpointId);
+                    break;
+                case ApiKeyChanged { Key: { } key }:
                     keyList[key.KeyId] = key;
                     break;
-                case ConfigChangeType.ApiKeyRevoked when change.KeyId is { } keyId:
-                    RemoveKey(keys, keyId);
-                    keyList.Remove(keyId);
+                case ApiKeyRemoved removed:
+                    keyList.Remove(removed.KeyId);
                     break;
-                case ConfigChangeType.BlockIssued when change.Block is { } block:
+                case BlockIssued { Block: { } block }:
                     if (BlockSet.Invalid(block) is { } problem)
                     {
                         errors.Add(problem);
                     }
-                    else
-                    {
-                        blocks = blocks.With(block, now);
-                    }
 
+                    blockList[block.BlockId] = block;
+                    break;
+                case BlockLifted lifted:
+                    blockList.Remove(lifted.BlockId);
                     break;
                 default:
-                    errors.Add($"a {change.Type} change without its data");
+                    errors.Add($"a {change.GetType().Name} change without its data");
                     break;
             }
         }
@@ -176,13 +208,42 @@ internal static class NodeStateBuilder
             return null;
         }
 
-        var source = state.Source with
+        var next = source with
         {
             Revision = revision,
-            Keys = keyList.Values.OrderBy(k => k.KeyId).ToList(),
-            Blocks = blocks.Items,
+            Plans = [.. plans.Values.OrderBy(p => p.PlanId)],
+            Tenants = [.. tenants.Values.OrderBy(t => t.TenantId)],
+            Routes = [.. routes.Values.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal)],
+            Keys = [.. keyList.Values.OrderBy(k => k.KeyId)],
+            Blocks = [.. blockList.Values.OrderBy(b => b.BlockId)],
         };
-        return new NodeState(source, state.TenantsBySlug, state.TenantsById, keys, blocks);
+        if (rebuild)
+        {
+            return Build(next, now, errors);
+        }
+
+        var keys = new Dictionary<KeyHash, KeyEntry>(state.KeysByHash);
+        var tenantIds = state.TenantsById.Keys.ToHashSet();
+        foreach (var change in changes)
+        {
+            switch (change)
+            {
+                case ApiKeyChanged { Key: { } key }:
+                    RemoveKey(keys, key.KeyId);
+                    AddKey(keys, key, tenantIds, errors);
+                    break;
+                case ApiKeyRemoved removed:
+                    RemoveKey(keys, removed.KeyId);
+                    break;
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        return new NodeState(next, state.TenantsBySlug, state.TenantsById, keys, new BlockSet(next.Blocks.Where(b => b.ExpiresAt > now).ToList()));
     }
 
     private static void AddKey(Dictionary<KeyHash, KeyEntry> keys, ApiKeySnapshot key, HashSet<Guid> tenantIds, List<string> errors)

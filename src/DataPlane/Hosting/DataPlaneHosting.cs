@@ -25,6 +25,8 @@ public static class DataPlaneHosting
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IHostResolver, DnsHostResolver>();
         services.AddSingleton<NodeConfig>();
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<DeltaVerifier>();
         services.AddSingleton<LastKnownGoodStore>();
         services.AddHostedService(sp => sp.GetRequiredService<LastKnownGoodStore>());
         services.AddSingleton<ConfigSynchronizer>();
@@ -36,6 +38,8 @@ public static class DataPlaneHosting
                 var node = sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value;
                 http.BaseAddress = new Uri(node.ControlPlaneUrl!.TrimEnd('/') + "/");
                 http.DefaultRequestHeaders.Authorization = new("Bearer", node.NodeToken!.Trim());
+                http.DefaultRequestHeaders.Add(SnapshotClient.NodeIdHeader, node.NodeId);
+                http.DefaultRequestHeaders.Add(SnapshotClient.InstanceHeader, sp.GetRequiredService<NodeIdentity>().InstanceId.ToString());
                 http.Timeout = TimeSpan.FromSeconds(30);
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

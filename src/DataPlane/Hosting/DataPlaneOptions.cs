@@ -13,8 +13,14 @@ public sealed class DataPlaneOptions
     /// <summary>Base URL of the control plane, for snapshot pulls.</summary>
     public string? ControlPlaneUrl { get; set; }
 
-    /// <summary>The node credential the control plane accepts (one of <c>ControlPlane:Nodes:Tokens</c>).</summary>
+    /// <summary>This node's own credential for the snapshot API (<c>ControlPlane:Nodes:Credentials:&lt;NodeId&gt;</c>, or issued by the admin API).</summary>
     public string? NodeToken { get; set; }
+
+    /// <summary>
+    /// Optional pin: the control plane's delta-signing public keys (SubjectPublicKeyInfo, base64, or PEM). When set,
+    /// only these verify bus deltas; when empty, the keys in the snapshot (fetched over the authenticated API) do.
+    /// </summary>
+    public List<string> ConfigSigningKeys { get; set; } = [];
 
     /// <summary>Base64 of 32 random bytes: encrypts the last-known-good snapshot on disk.</summary>
     public string? SnapshotKey { get; set; }
@@ -43,6 +49,29 @@ public sealed class DataPlaneOptions
     public NodeLimitsOptions Limits { get; set; } = new();
 
     public byte[] SnapshotKeyBytes() => Convert.FromBase64String(SnapshotKey!);
+
+    /// <summary>The pinned signing keys by key id (the first 16 hex digits of the SHA-256 of the key's bytes).</summary>
+    internal IReadOnlyDictionary<string, byte[]> PinnedSigningKeys()
+    {
+        var keys = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var text in ConfigSigningKeys)
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            if (text.Contains("-----BEGIN", StringComparison.Ordinal))
+            {
+                key.ImportFromPem(text);
+            }
+            else
+            {
+                key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(text.Trim()), out _);
+            }
+
+            var spki = key.ExportSubjectPublicKeyInfo();
+            keys[Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(spki))[..16]] = spki;
+        }
+
+        return keys;
+    }
 }
 
 /// <summary>Section <c>DataPlane:AccessLog</c>.</summary>
@@ -150,6 +179,15 @@ internal sealed class DataPlaneOptionsValidator : IValidateOptions<DataPlaneOpti
         if (options.AccessLog.BufferSize is < 1 or > 10_000_000)
         {
             errors.Add($"{DataPlaneOptions.Section}:AccessLog:BufferSize is from 1 to 10000000.");
+        }
+
+        try
+        {
+            options.PinnedSigningKeys();
+        }
+        catch (Exception ex) when (ex is FormatException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            errors.Add($"{DataPlaneOptions.Section}:ConfigSigningKeys has an entry that is not an ECDSA public key (base64 SubjectPublicKeyInfo or PEM).");
         }
 
         if (options.AccessLog.MaxFileBytes < 4096 || options.AccessLog.MaxFileAge < TimeSpan.FromMinutes(1) || options.AccessLog.FilesKept is < 1 or > 1000)

@@ -16,12 +16,12 @@ internal sealed class HealthMiddleware(RequestDelegate next, NodeConfig config)
 
         if (path == "/readyz")
         {
+            // The revision is not shown: anyone can call this, and the fleet view has it for operators.
             var state = config.Current;
-            var revision = state?.Revision ?? 0;
             context.Response.StatusCode = state is not null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             context.Response.ContentType = "application/json";
             return context.Response.WriteAsync(state is not null
-                ? $"{{\"status\":\"ready\",\"revision\":{revision}}}"
+                ? "{\"status\":\"ready\"}"
                 : "{\"status\":\"not ready\",\"detail\":\"no configuration snapshot yet\"}");
         }
 

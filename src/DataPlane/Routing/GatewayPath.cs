@@ -1,3 +1,5 @@
+using InferenceGateway.Contracts.Rules;
+
 namespace InferenceGateway.DataPlane.Routing;
 
 internal enum PathMatch
@@ -79,41 +81,9 @@ internal static class GatewayPath
         return PathMatch.Matched;
     }
 
-    public static bool IsTenantSlug(ReadOnlySpan<char> value)
-    {
-        if (value.Length is < 3 or > 40)
-        {
-            return false;
-        }
+    public static bool IsTenantSlug(ReadOnlySpan<char> value) => ConfigRules.IsTenantSlug(value);
 
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public static bool IsModelSlug(ReadOnlySpan<char> value)
-    {
-        if (value.Length is < 1 or > 64 || !(char.IsAsciiLetterLower(value[0]) || char.IsAsciiDigit(value[0])) || value.Contains("..", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var c in value)
-        {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_' or '.'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsModelSlug(ReadOnlySpan<char> value) => ConfigRules.IsModelSlug(value);
 
     private static bool IsSafeRest(ReadOnlySpan<char> rest)
     {

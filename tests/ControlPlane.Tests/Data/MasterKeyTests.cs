@@ -35,7 +35,7 @@ public sealed class MasterKeyTests(ControlPlaneApp app) : IClassFixture<ControlP
             builder.UseEnvironment("Testing");
             builder.UseSetting("ControlPlane:Database:ConnectionString", connectionString);
             builder.UseSetting("ControlPlane:Admin:BootstrapToken", ControlPlaneApp.AdminToken);
-            builder.UseSetting("ControlPlane:Nodes:Tokens:0", ControlPlaneApp.NodeToken);
+            builder.UseSetting($"ControlPlane:Nodes:Credentials:{ControlPlaneApp.NodeId}", ControlPlaneApp.NodeToken);
             builder.UseSetting("ControlPlane:DataProtection:MasterKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
             builder.UseSetting("Bus:Transport", "InMemory");
             builder.ConfigureLogging(l => l.AddProvider(logs));

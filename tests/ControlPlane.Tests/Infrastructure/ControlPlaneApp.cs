@@ -24,6 +24,9 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
     public const string FirstAdminEmail = "first-admin@example.com";
     public const string FirstAdminPassword = "first-admin-password-0123";
 
+    /// <summary>The node id <see cref="NodeToken"/> is configured for.</summary>
+    public const string NodeId = "test-node";
+
     public static readonly string MasterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     public PostgresDatabase Database { get; } = new();
@@ -47,7 +50,7 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
         builder.UseEnvironment("Testing");
         builder.UseSetting("ControlPlane:Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", AdminToken);
-        builder.UseSetting("ControlPlane:Nodes:Tokens:0", NodeToken);
+        builder.UseSetting($"ControlPlane:Nodes:Credentials:{NodeId}", NodeToken);
         builder.UseSetting("ControlPlane:DataProtection:MasterKey", MasterKey);
         builder.UseSetting("Bus:Transport", "InMemory");
         builder.UseSetting("ControlPlane:Identity:RequireHttps", "false");

@@ -11,7 +11,9 @@ public sealed class NodeConfigTests
 {
     private readonly NodeConfig _config = new(new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<NodeConfig>.Instance);
 
-    private static ConfigChange Added(string key, Guid tenant) => new() { Type = ConfigChangeType.ApiKeyAdded, Key = SnapshotFactory.Key(key, tenant) };
+    private static readonly Guid Epoch = SnapshotFactory.Epoch;
+
+    private static ApiKeyChanged Added(string key, Guid tenant) => new() { Key = SnapshotFactory.Key(key, tenant) };
 
     private bool Knows(string key) => _config.Current!.KeysByHash.ContainsKey(KeyHash.From(ApiKeyText.Hash(key)));
 
@@ -26,17 +28,18 @@ public sealed class NodeConfigTests
         var k11 = ApiKeyText.Create(ApiKeyText.NewPublicId());
         var k12 = ApiKeyText.Create(ApiKeyText.NewPublicId());
 
-        Assert.Equal(ApplyOutcome.Gap, _config.ApplyDelta(11, 12, [Added(k12, tenant)], "bus"));
-        Assert.Equal(ApplyOutcome.Applied, _config.ApplyDelta(10, 11, [Added(k11, tenant)], "bus"));
-        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplyDelta(10, 11, [Added(k11, tenant)], "bus"));
-        Assert.Equal(ApplyOutcome.Applied, _config.ApplyDelta(11, 12, [Added(k12, tenant)], "bus"));
-        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplyDelta(11, 12, [Added(k12, tenant)], "bus"));
-        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(snapshot with { Revision = 12 }, "pull"));
-        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(snapshot, "pull"));
+        Assert.Equal(ApplyOutcome.Gap, _config.ApplyDelta(Epoch, 11, 12, [Added(k12, tenant)], "bus"));
+        Assert.Equal(ApplyOutcome.Applied, _config.ApplyDelta(Epoch, 10, 11, [Added(k11, tenant)], "bus"));
+        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplyDelta(Epoch, 10, 11, [Added(k11, tenant)], "bus"));
+        Assert.Equal(ApplyOutcome.Applied, _config.ApplyDelta(Epoch, 11, 12, [Added(k12, tenant)], "bus"));
+        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplyDelta(Epoch, 11, 12, [Added(k12, tenant)], "bus"));
+        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(SnapshotFactory.WithHash(_config.Current!.Source), "pull"));
+        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(snapshot, "disk", authoritative: false));
 
         Assert.Equal(12, _config.Revision);
         Assert.Equal([10L, 11L, 12L], applied);
         Assert.True(Knows(k11) && Knows(k12));
+        Assert.Null(_config.LastReset);
     }
 
     [Fact]
@@ -44,12 +47,13 @@ public sealed class NodeConfigTests
     {
         Assert.Null(_config.Current);
 
-        var outcome = _config.ApplySnapshot(new ConfigSnapshot { Revision = 0, CompiledAt = DateTimeOffset.UtcNow, ContentHash = "empty" }, "pull");
+        var empty = SnapshotFactory.WithHash(new ConfigSnapshot { Revision = 0, Epoch = Epoch, CompiledAt = DateTimeOffset.UtcNow, ContentHash = string.Empty });
+        var outcome = _config.ApplySnapshot(empty, "pull");
 
         Assert.Equal(ApplyOutcome.Applied, outcome);
         Assert.NotNull(_config.Current);
         Assert.Equal(0, _config.Revision);
-        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(new ConfigSnapshot { Revision = 0, CompiledAt = DateTimeOffset.UtcNow, ContentHash = "empty" }, "pull"));
+        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(empty with { CompiledAt = DateTimeOffset.UtcNow.AddSeconds(1) }, "pull"));
     }
 
     [Fact]
@@ -61,10 +65,10 @@ public sealed class NodeConfigTests
         var rotated = ApiKeyText.Create(ApiKeyText.NewPublicId());
         var record = snapshot.Keys[0] with { Hash = Convert.ToHexStringLower(ApiKeyText.Hash(rotated)), PreviousHash = snapshot.Keys[0].Hash, PreviousHashExpiresAt = DateTimeOffset.UtcNow.AddHours(1) };
 
-        _config.ApplyDelta(1, 2, [new ConfigChange { Type = ConfigChangeType.ApiKeyAdded, Key = record }], "bus");
+        _config.ApplyDelta(Epoch, 1, 2, [new ApiKeyChanged { Key = record }], "bus");
         Assert.True(Knows(keys[0]) && Knows(rotated));
 
-        _config.ApplyDelta(2, 3, [new ConfigChange { Type = ConfigChangeType.ApiKeyRevoked, KeyId = record.KeyId }], "bus");
+        _config.ApplyDelta(Epoch, 2, 3, [new ApiKeyRemoved { KeyId = record.KeyId }], "bus");
         Assert.False(Knows(keys[0]));
         Assert.False(Knows(rotated));
         Assert.True(Knows(keys[1]));
@@ -101,7 +105,7 @@ public sealed class NodeConfigTests
         var (snapshot, _) = SnapshotFactory.Create(revision: 3);
         _config.ApplySnapshot(snapshot, "test");
 
-        var outcome = _config.ApplyDelta(3, 4, [Added(ApiKeyText.Create(ApiKeyText.NewPublicId()), Guid.NewGuid())], "bus");
+        var outcome = _config.ApplyDelta(Epoch, 3, 4, [Added(ApiKeyText.Create(ApiKeyText.NewPublicId()), Guid.NewGuid())], "bus");
 
         Assert.Equal(ApplyOutcome.Rejected, outcome);
         Assert.Equal(3, _config.Revision);
@@ -127,7 +131,7 @@ public sealed class NodeConfigTests
         }
 
         // A revocation on top of the large table is a delta, not a rebuild of the routes.
-        Assert.Equal(ApplyOutcome.Applied, _config.ApplyDelta(1, 2, [new ConfigChange { Type = ConfigChangeType.ApiKeyRevoked, KeyId = snapshot.Keys[7].KeyId }], "bus"));
+        Assert.Equal(ApplyOutcome.Applied, _config.ApplyDelta(Epoch, 1, 2, [new ApiKeyRemoved { KeyId = snapshot.Keys[7].KeyId }], "bus"));
         Assert.Same(state.TenantsBySlug, _config.Current!.TenantsBySlug);
         Assert.False(Knows(keys[7]));
     }

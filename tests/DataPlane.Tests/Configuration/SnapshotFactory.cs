@@ -1,3 +1,4 @@
+using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.Security.Keys;
 
@@ -7,6 +8,9 @@ namespace InferenceGateway.DataPlane.Tests.Configuration;
 internal static class SnapshotFactory
 {
     public static readonly Guid PlanId = Guid.Parse("00000000-0000-0000-0000-00000000a001");
+
+    /// <summary>The epoch of every snapshot made here.</summary>
+    public static readonly Guid Epoch = Guid.Parse("00000000-0000-0000-0000-0000000e0001");
 
     public static PlanSnapshot Plan(int burst = 100) => new()
     {
@@ -33,17 +37,21 @@ internal static class SnapshotFactory
             }
         }
 
-        return (new ConfigSnapshot
+        return (WithHash(new ConfigSnapshot
         {
             Revision = revision,
+            Epoch = Epoch,
             CompiledAt = DateTimeOffset.UtcNow,
-            ContentHash = "test",
+            ContentHash = string.Empty,
             Plans = [Plan()],
             Tenants = tenantList,
             Routes = routes,
             Keys = keyList,
-        }, keys);
+        }), keys);
     }
+
+    /// <summary>The snapshot with its content hash computed as the compiler does.</summary>
+    public static ConfigSnapshot WithHash(ConfigSnapshot snapshot) => snapshot with { ContentHash = ConfigContent.Hash(snapshot) };
 
     public static ApiKeySnapshot Key(string key, Guid tenantId) => new()
     {

@@ -37,8 +37,9 @@ public sealed class SnapshotTests(GatewayCluster cluster) : IClassFixture<Gatewa
         await GatewayCluster.WaitUntilAsync(async () =>
         {
             fleet = (await cluster.Admin().GetFromJsonAsync<JsonObject>("/api/v1/dataplane/nodes"))!;
-            return cluster.Nodes.All(n => fleet["nodes"]!.AsArray().Any(x => (string)x!["nodeId"]! == n.NodeId && (long)x["appliedRevision"]! == revision));
-        }, "heartbeats with the current revision");
+            return cluster.Nodes.All(n => fleet["nodes"]!.AsArray().Any(x =>
+                (string)x!["nodeId"]! == n.NodeId && (long)x["appliedRevision"]! == revision && (string?)x["contentHash"] == (string?)fleet["currentContentHash"]));
+        }, "heartbeats with the current revision and content");
 
         Assert.Equal(revision, (long)fleet["currentRevision"]!);
         foreach (var node in cluster.Nodes)
@@ -46,6 +47,7 @@ public sealed class SnapshotTests(GatewayCluster cluster) : IClassFixture<Gatewa
             var entry = fleet["nodes"]!.AsArray().Single(x => (string)x!["nodeId"]! == node.NodeId)!;
             Assert.Equal("in-sync", (string)entry["state"]!);
             Assert.Equal(0, (long)entry["lag"]!);
+            Assert.Equal((string)fleet["epoch"]!, (string)entry["epoch"]!);
             Assert.False(string.IsNullOrEmpty((string)entry["version"]!));
             Assert.Null(entry["lastApplyError"]);
         }
@@ -57,7 +59,9 @@ public sealed class SnapshotTests(GatewayCluster cluster) : IClassFixture<Gatewa
         var tenant = await cluster.CreateTenantAsync(_upstream);
         var served = GatewayCluster.ConfigOf(cluster.Node(0)).Revision;
 
-        // A value the admin API would refuse, written behind its back: the control plane compiles it, the nodes must refuse it.
+        // A value the admin API would refuse, written behind its back: the control plane compiles it, the nodes must
+        // refuse it. The next change's delta applies, the content then differs from the compiled snapshot (drift), the
+        // nodes pull that snapshot by themselves, and refuse it.
         await ExecuteSqlAsync($"UPDATE \"ModelEndpoints\" SET \"TimeoutSeconds\" = 99999 WHERE \"TenantId\" = '{tenant.TenantId}'");
         await cluster.Admin().PatchAsJsonAsync($"/api/v1/tenants/{tenant.TenantId}", new { displayName = "touch" });
         var bad = await cluster.CurrentRevisionAsync();
@@ -65,7 +69,7 @@ public sealed class SnapshotTests(GatewayCluster cluster) : IClassFixture<Gatewa
         await GatewayCluster.WaitUntilAsync(() => Task.FromResult(cluster.Nodes.All(n => GatewayCluster.ConfigOf(n).LastApplyError?.Contains($"revision {bad}") == true)), "both nodes to reject the revision");
         foreach (var node in cluster.Nodes)
         {
-            Assert.Equal(served, GatewayCluster.ConfigOf(node).Revision);
+            Assert.True(GatewayCluster.ConfigOf(node).Revision is var r && (r == served || r == bad));
             Assert.Equal(HttpStatusCode.OK, (await cluster.Client(node.Index, tenant.Key).GetAsync(tenant.Path("/models"))).StatusCode);
         }
 
@@ -73,7 +77,7 @@ public sealed class SnapshotTests(GatewayCluster cluster) : IClassFixture<Gatewa
         {
             var fleet = (await cluster.Admin().GetFromJsonAsync<JsonObject>("/api/v1/dataplane/nodes"))!;
             return cluster.Nodes.All(n => fleet["nodes"]!.AsArray().Any(x =>
-                (string)x!["nodeId"]! == n.NodeId && (string?)x["lastApplyError"] is { } e && e.Contains("timeout") && (string)x["state"]! == "behind"));
+                (string)x!["nodeId"]! == n.NodeId && (string?)x["lastApplyError"] is { } e && e.Contains("timeout") && (string)x["state"]! is "behind" or "drift"));
         }, "the fleet view to show the rejection");
 
         // Fixing the data makes the next revision apply everywhere.

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.TestSupport;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,30 @@ public class GatewayCluster : IAsyncLifetime
 {
     public const string AdminToken = "e2e-admin-token-0123456789abcdefghijklmnopq";
     public const string NodeToken = "e2e-node-token-0123456789abcdefghijklmnopqr";
+
+    /// <summary>Each node's own snapshot-API token (per-node credentials).</summary>
+    public static string NodeTokenFor(int index) => $"{NodeToken}-{index}";
+
+    /// <summary>A node id that no running node uses, with its own credential: tests pull as it.</summary>
+    public string ProbeNodeId => $"{BusPrefix}-probe";
+
+    /// <summary>The instance id of the probe "process" (one per cluster, as a real node process has one).</summary>
+    public Guid ProbeInstance { get; } = Guid.NewGuid();
+
+    public const string ProbeToken = "e2e-probe-token-0123456789abcdefghijklmnopq";
+
+    /// <summary>A client of the snapshot API, authenticated as <paramref name="nodeId"/> (the probe by default) with <paramref name="token"/>.</summary>
+    public HttpClient NodeApi(string? nodeId = null, string? token = null, Guid? instance = null)
+    {
+        var client = ControlPlane!.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token ?? ProbeToken);
+        client.DefaultRequestHeaders.Add("X-Igw-Node-Id", nodeId ?? ProbeNodeId);
+        client.DefaultRequestHeaders.Add("X-Igw-Node-Instance", (instance ?? ProbeInstance).ToString());
+        return client;
+    }
+
+    /// <summary>How many nodes this cluster configures credentials for.</summary>
+    public int NodeCount => _nodes.Length;
 
     private readonly DataPlaneHost?[] _nodes;
 
@@ -135,11 +160,25 @@ public class GatewayCluster : IAsyncLifetime
         return await scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>().ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync();
     }
 
-    /// <summary>Waits until every running node applied the control plane's current revision.</summary>
+    /// <summary>The control plane's epoch, current revision and the content hash of its compiled snapshot.</summary>
+    internal async Task<(Guid Epoch, long Revision, string ContentHash)> CompiledAsync()
+    {
+        await using var scope = ControlPlane!.Services.CreateAsyncScope();
+        var state = await scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>().ConfigState.AsNoTracking().SingleAsync();
+        var compiled = await ControlPlane.Services.GetRequiredService<SnapshotCache>().GetAsync(state.Epoch, state.Revision, CancellationToken.None);
+        return (state.Epoch, state.Revision, compiled.Snapshot.ContentHash);
+    }
+
+    /// <summary>Waits until every running node serves the control plane's current revision with the same content (epoch, revision and content hash).</summary>
     public async Task SyncAsync()
     {
-        var revision = await CurrentRevisionAsync();
-        await WaitUntilAsync(() => Task.FromResult(Nodes.All(n => ConfigOf(n).Revision >= revision)), $"nodes to reach revision {revision}");
+        var target = await CompiledAsync();
+        await WaitUntilAsync(() => Task.FromResult(Nodes.All(n => ConfigOf(n).Current is { } s && s.Epoch == target.Epoch && s.Revision >= target.Revision)), $"nodes to reach revision {target.Revision}");
+        await WaitUntilAsync(async () =>
+        {
+            target = await CompiledAsync();
+            return Nodes.All(n => ConfigOf(n).Current is { } s && s.Epoch == target.Epoch && s.Revision == target.Revision && s.ContentHash == target.ContentHash);
+        }, $"nodes to serve the content of revision {target.Revision}");
     }
 
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, int timeoutMs = 20_000)

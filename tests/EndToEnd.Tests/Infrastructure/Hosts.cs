@@ -17,7 +17,7 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
     public ControlPlaneHost(GatewayCluster cluster)
     {
         _cluster = cluster;
-        this.UseKestrel(cluster.ControlPlanePort);
+        this.UseKestrel();
     }
 
     public LogCapture Logs { get; } = new();
@@ -25,9 +25,20 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The address as a hosting setting, not UseKestrel(port): the factory sets a port by editing the server's
+        // addresses after the host is built, which races with the app's own start on a loaded machine.
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{_cluster.ControlPlanePort}");
         builder.UseSetting("ControlPlane:Database:ConnectionString", _cluster.Database.ConnectionString);
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", GatewayCluster.AdminToken);
-        builder.UseSetting("ControlPlane:Nodes:Tokens:0", GatewayCluster.NodeToken);
+        for (var i = 0; i < _cluster.NodeCount; i++)
+        {
+            builder.UseSetting($"ControlPlane:Nodes:Credentials:{_cluster.BusPrefix}-node-{i}", GatewayCluster.NodeTokenFor(i));
+        }
+
+        builder.UseSetting($"ControlPlane:Nodes:Credentials:{_cluster.ProbeNodeId}", GatewayCluster.ProbeToken);
+
+        // Nodes restart within seconds in these tests; a short lease lets the new process take its node id over.
+        builder.UseSetting("ControlPlane:Nodes:InstanceLease", "00:00:02");
         builder.UseSetting("ControlPlane:DataProtection:MasterKey", Convert.ToBase64String(_cluster.MasterKey));
         // Every test upstream is on loopback, and several tenants share one: say so (the product's ports stay refused).
         builder.UseSetting("ControlPlane:Endpoints:AllowedPrivateNetworks:0", "127.0.0.1/32 tenants=*");
@@ -52,7 +63,7 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
         _cluster = cluster;
         Index = index;
         NodeId = $"{cluster.BusPrefix}-node-{index}";
-        this.UseKestrel(0);
+        this.UseKestrel();
     }
 
     public int Index { get; }
@@ -68,9 +79,10 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseSetting(WebHostDefaults.ServerUrlsKey, "http://127.0.0.1:0");
         builder.UseSetting("DataPlane:NodeId", NodeId);
         builder.UseSetting("DataPlane:ControlPlaneUrl", $"http://127.0.0.1:{_cluster.ControlPlanePort}");
-        builder.UseSetting("DataPlane:NodeToken", GatewayCluster.NodeToken);
+        builder.UseSetting("DataPlane:NodeToken", GatewayCluster.NodeTokenFor(Index));
         builder.UseSetting("DataPlane:SnapshotKey", Convert.ToBase64String(_cluster.SnapshotKey));
         builder.UseSetting("DataPlane:StateDirectory", StateDirectory);
         builder.UseSetting("DataPlane:AccessLog:Path", AccessLogFile);

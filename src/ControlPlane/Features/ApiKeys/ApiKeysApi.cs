@@ -69,7 +69,7 @@ internal static class ApiKeysApi
         };
         db.ApiKeys.Add(key);
         changes.Audit(tenant.Id, "api_key.created", $"api_key/{key.Id}", $"Issued key '{key.Name}' ({ApiKeyText.DisplayPrefix(publicId)}).");
-        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.ApiKeyAdded, Key = SnapshotMapper.Key(key, changes.Now) }], ct);
+        await changes.CommitAsync([new ApiKeyChanged { Key = SnapshotMapper.Key(key, changes.Now) }], ct);
         return TypedResults.Created(
             $"/api/v1/tenants/{tenant.Id}/api-keys/{key.Id}",
             new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
@@ -118,7 +118,7 @@ internal static class ApiKeysApi
         key.PreviousSecretHash = null;
         key.PreviousSecretExpiresAt = null;
         changes.Audit(tenantId, "api_key.revoked", $"api_key/{key.Id}", $"Revoked key '{key.Name}' ({ApiKeyText.DisplayPrefix(key.PublicId)}).");
-        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.ApiKeyRevoked, KeyId = key.Id }], ct);
+        await changes.CommitAsync([new ApiKeyRemoved { KeyId = key.Id }], ct);
         return TypedResults.Ok(ApiKeyResponse.From(key, changes.Now));
     }
 
@@ -154,7 +154,7 @@ internal static class ApiKeysApi
         key.RotatedAt = changes.Now;
         key.Version++;
         changes.Audit(tenantId, "api_key.rotated", $"api_key/{key.Id}", $"Rotated key '{key.Name}' ({ApiKeyText.DisplayPrefix(key.PublicId)}); the old secret stays valid for {grace} s.");
-        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.ApiKeyAdded, Key = SnapshotMapper.Key(key, changes.Now) }], ct);
+        await changes.CommitAsync([new ApiKeyChanged { Key = SnapshotMapper.Key(key, changes.Now) }], ct);
         return TypedResults.Ok(new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
     }
 }

@@ -112,7 +112,7 @@ internal static class BlocksApi
         };
         db.Blocks.Add(block);
         changes.Audit(tenantId, "block.issued", $"block/{block.Id}", $"Blocked {block.Target.ToString().ToLowerInvariant()} {block.Value} for {duration} s: {block.Reason}");
-        await changes.CommitAsync([new ConfigChange { Type = ConfigChangeType.BlockIssued, Block = SnapshotMapper.Block(block) }], ct);
+        await changes.CommitAsync([new BlockIssued { Block = SnapshotMapper.Block(block) }], ct);
         return TypedResults.Created($"/api/v1/blocks/{block.Id}", BlockResponse.From(block));
     }
 
@@ -149,7 +149,7 @@ internal static class BlocksApi
 
         block.LiftedAt = changes.Now;
         changes.Audit(block.TenantId, "block.lifted", $"block/{block.Id}", $"Lifted the block on {block.Target.ToString().ToLowerInvariant()} {block.Value}.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new BlockLifted { BlockId = block.Id }], ct);
         return TypedResults.Ok(BlockResponse.From(block));
     }
 }

@@ -1,7 +1,6 @@
 using System.Data;
-using System.Security.Cryptography;
-using System.Text.Json;
 using InferenceGateway.Contracts;
+using InferenceGateway.Contracts.Rules;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
 using Microsoft.EntityFrameworkCore;
@@ -18,7 +17,7 @@ internal sealed record CompileResult(long Revision, ConfigSnapshot Snapshot, IRe
 /// longer admits, a credential that no longer decrypts...) is left out and reported, so the snapshot served is
 /// always valid and the rest of the configuration keeps flowing.
 /// </summary>
-internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper mapper, TimeProvider time)
+internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper mapper, ConfigSigner signer, TimeProvider time)
 {
     public async Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
         await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(cancellationToken);
@@ -28,7 +27,8 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         // One consistent read: the revision and the rows it describes.
         await using var transaction = await db.Database.BeginTransactionAsync(
             db.IsSqlite ? IsolationLevel.Serializable : IsolationLevel.RepeatableRead, cancellationToken);
-        var revision = await CurrentRevisionAsync(cancellationToken);
+        var state = await db.ConfigState.AsNoTracking().SingleAsync(cancellationToken);
+        var revision = state.Revision;
         var plans = await db.Plans.AsNoTracking().ToListAsync(cancellationToken);
         var tenants = await db.Tenants.AsNoTracking().ToListAsync(cancellationToken);
         var endpoints = await db.ModelEndpoints.AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
@@ -43,9 +43,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         var validPlans = new List<Plan>();
         foreach (var plan in plans)
         {
-            if (!double.IsFinite(plan.RequestsPerSecondPerKey) || plan.RequestsPerSecondPerKey <= 0 || plan.BurstPerKey < 1
-                || !double.IsFinite(plan.RequestsPerSecondPerTenant) || plan.RequestsPerSecondPerTenant <= 0 || plan.BurstPerTenant < 1
-                || plan.MaxRequestBodyBytes < 1)
+            if (!ConfigRules.IsPlanServable(plan.RequestsPerSecondPerKey, plan.BurstPerKey, plan.RequestsPerSecondPerTenant, plan.BurstPerTenant, plan.MaxRequestBodyBytes))
             {
                 problems.Add($"plan {plan.Id} left out (with its tenants): a rate, burst or body limit is out of range");
             }
@@ -109,7 +107,14 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             Keys = validKeys.OrderBy(k => k.Id).Select(k => SnapshotMapper.Key(k, now)).ToList(),
             Blocks = blocks.OrderBy(b => b.Id).Select(SnapshotMapper.Block).ToList(),
         };
-        var hash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, ContractJson.Options)));
-        return new CompileResult(revision, content with { Revision = revision, CompiledAt = now, ContentHash = hash }, problems);
+        var snapshot = content with
+        {
+            Revision = revision,
+            Epoch = state.Epoch,
+            CompiledAt = now,
+            ContentHash = ConfigContent.Hash(content),
+            SigningKeys = signer.PublicKeys,
+        };
+        return new CompileResult(revision, snapshot, problems);
     }
 }

@@ -1,7 +1,9 @@
+using System.Text;
 using System.Text.Json;
 using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Messaging;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.Configuration;
@@ -11,35 +13,62 @@ namespace InferenceGateway.ControlPlane.Features.Configuration;
 /// number, stores the revision row (the delta, once) and writes the outbox message that announces it, all inside
 /// the caller's transaction. The relay is woken after the caller commits.
 /// </summary>
-internal sealed class ConfigPublisher(ControlPlaneDbContext db, OutboxSignal outbox)
+/// <remarks>
+/// On the bus a delta travels signed (<see cref="ConfigSigner"/>): epoch, revision, from-revision and changes in one
+/// signed payload. A delta that carries an upstream credential is never put on the bus: its message only says the
+/// revision exists, and nodes fetch it over the authenticated snapshot API; its revision row is stored encrypted.
+/// </remarks>
+internal sealed class ConfigPublisher(ControlPlaneDbContext db, OutboxSignal outbox, ConfigSigner signer, IDataProtectionProvider protection)
 {
-    /// <summary>
-    /// Adds the revision and its outbox row to the open transaction. A non-empty <paramref name="delta"/> lets
-    /// nodes apply it without a pull; an empty one makes them pull the full snapshot.
-    /// </summary>
+    private const string Purpose = "InferenceGateway.ConfigRevisionChanges.v1";
+
+    /// <summary>Adds the revision of <paramref name="delta"/> and its outbox row to the open transaction.</summary>
     public async Task<long> AddRevisionAsync(IReadOnlyList<ConfigChange> delta, string cause, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (delta.Count == 0)
+        {
+            throw new ArgumentException("Every configuration change travels as a delta.", nameof(delta));
+        }
+
         // Taking the next revision locks the revision row until commit, so revisions commit in order.
         var revision = await NextRevisionAsync(cancellationToken);
-        var message = new ConfigRevisionPublished
-        {
-            MessageId = Guid.CreateVersion7(),
-            Revision = revision,
-            ChangedAt = now,
-            Kind = delta.Count > 0 ? ConfigChangeKind.Delta : ConfigChangeKind.Full,
-            Changes = delta,
-        };
+        var epoch = await db.ConfigState.AsNoTracking().Select(s => s.Epoch).SingleAsync(cancellationToken);
+        var changesJson = JsonSerializer.Serialize(delta, ContractJson.Options);
+        var secret = delta.Any(c => c.CarriesSecret);
         db.ConfigRevisions.Add(new ConfigRevision
         {
             Revision = revision,
             ChangedAt = now,
-            Kind = message.Kind,
-            ChangesJson = JsonSerializer.Serialize(delta, ContractJson.Options),
+            Kind = ConfigChangeKind.Delta,
+            ChangesJson = secret ? protection.CreateProtector(Purpose).Protect(changesJson) : changesJson,
+            ChangesProtected = secret,
             Cause = cause,
         });
+
+        var message = new ConfigRevisionPublished
+        {
+            MessageId = Guid.CreateVersion7(),
+            Revision = revision,
+            Epoch = epoch,
+            ChangedAt = now,
+            Kind = secret ? ConfigChangeKind.Full : ConfigChangeKind.Delta,
+        };
+        if (!secret)
+        {
+            var payload = JsonSerializer.Serialize(new ConfigDelta { Epoch = epoch, Revision = revision, FromRevision = revision - 1, Changes = delta }, ContractJson.Options);
+            message = message with { Payload = payload, Signature = signer.Sign(Encoding.UTF8.GetBytes(payload)), SigningKeyId = signer.KeyId };
+        }
+
         db.OutboxMessages.Add(OutboxMessageFactory.Create(message, message.MessageId, now));
         await db.SaveChangesAsync(cancellationToken);
         return revision;
+    }
+
+    /// <summary>The changes a revision row holds, decrypted when it is protected.</summary>
+    public static List<ConfigChange> ReadChanges(ConfigRevision row, IDataProtectionProvider protection)
+    {
+        var json = row.ChangesProtected ? protection.CreateProtector(Purpose).Unprotect(row.ChangesJson) : row.ChangesJson;
+        return JsonSerializer.Deserialize<List<ConfigChange>>(json, ContractJson.Options) ?? [];
     }
 
     /// <summary>Wakes the relay; call after the transaction holding the revision committed.</summary>

@@ -1,9 +1,11 @@
-using System.Text.Json;
 using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Fleet;
 using InferenceGateway.ControlPlane.Hosting;
 using InferenceGateway.ControlPlane.Infrastructure;
+using InferenceGateway.ControlPlane.Infrastructure.Auth;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 
@@ -23,37 +25,48 @@ internal static class SnapshotApi
         return endpoints;
     }
 
-    private static async Task<IResult> GetAsync(HttpContext http, long? since, ControlPlaneDbContext db, SnapshotCache cache, CancellationToken ct)
+    private static async Task<IResult> GetAsync(
+        HttpContext http, long? since, Guid? epoch, string? hash, ControlPlaneDbContext db, SnapshotCache cache, NodeInstances instances,
+        IDataProtectionProvider protection, CancellationToken ct)
     {
         if (since is < 0)
         {
             return Problems.BadRequest("'since' is a revision number, 0 or more.");
         }
 
-        var current = await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(ct);
-        if (since is { } from && from <= current && current - from <= MaxDeltaRevisions)
+        if (!Guid.TryParse(http.Request.Headers[NodeIds.InstanceHeader].ToString(), out var instanceId) || instanceId == Guid.Empty)
         {
-            var revisions = await db.ConfigRevisions.AsNoTracking()
-                .Where(r => r.Revision > from && r.Revision <= current)
-                .OrderBy(r => r.Revision)
-                .ToListAsync(ct);
-            if (revisions.Count == current - from && revisions.All(r => r.Kind == ConfigChangeKind.Delta))
+            return Problems.BadRequest($"Send the node process's instance id (a GUID) as '{NodeIds.InstanceHeader}'.");
+        }
+
+        if (!await instances.TryClaimAsync(http.User.Identity!.Name!, instanceId, ct))
+        {
+            return Problems.Conflict("This node id is in use by another live node process; give each node its own id.");
+        }
+
+        var state = await db.ConfigState.AsNoTracking().SingleAsync(ct);
+        var current = state.Revision;
+
+        // Deltas only within one epoch and one history: another epoch, or a revision above ours (a node that
+        // served a database since restored), gets the full snapshot, which replaces its state.
+        if (since is { } from && from <= current && current - from <= MaxDeltaRevisions && (epoch is null || epoch == state.Epoch))
+        {
+            if (from == current && hash is not null && hash != (await cache.GetAsync(state.Epoch, current, ct)).Snapshot.ContentHash)
             {
-                return TypedResults.Ok(new ConfigUpdate
-                {
-                    Kind = ConfigChangeKind.Delta,
-                    Revision = current,
-                    FromRevision = from,
-                    Changes = revisions.SelectMany(r => JsonSerializer.Deserialize<List<ConfigChange>>(r.ChangesJson, ContractJson.Options)!).ToList(),
-                });
+                // Same revision, other content: the node drifted; it gets the full snapshot below.
+            }
+            else if (await DeltaSinceAsync(db, protection, from, current, ct) is { } changes
+                && (from == current || changes.Count <= (await cache.GetAsync(state.Epoch, current, ct)).ItemCount))
+            {
+                return TypedResults.Ok(new ConfigUpdate { Kind = ConfigChangeKind.Delta, Revision = current, Epoch = state.Epoch, FromRevision = from, Changes = changes });
             }
         }
 
-        var compiled = await cache.GetAsync(current, ct);
+        var compiled = await cache.GetAsync(state.Epoch, current, ct);
 
         if (since is not null)
         {
-            return TypedResults.Ok(new ConfigUpdate { Kind = ConfigChangeKind.Full, Revision = compiled.Snapshot.Revision, Snapshot = compiled.Snapshot });
+            return TypedResults.Ok(new ConfigUpdate { Kind = ConfigChangeKind.Full, Revision = compiled.Snapshot.Revision, Epoch = compiled.Snapshot.Epoch, Snapshot = compiled.Snapshot });
         }
 
         http.Response.Headers.ETag = $"\"{compiled.Snapshot.ContentHash}\"";
@@ -65,5 +78,28 @@ internal static class SnapshotApi
         }
 
         return TypedResults.Bytes(gzip ? compiled.Gzip : compiled.Json, "application/json");
+    }
+
+    /// <summary>The changes from <paramref name="from"/> to <paramref name="current"/>, or null when history has a hole (pruned, or a full revision).</summary>
+    private static async Task<List<ConfigChange>?> DeltaSinceAsync(ControlPlaneDbContext db, IDataProtectionProvider protection, long from, long current, CancellationToken ct)
+    {
+        var revisions = await db.ConfigRevisions.AsNoTracking()
+            .Where(r => r.Revision > from && r.Revision <= current)
+            .OrderBy(r => r.Revision)
+            .ToListAsync(ct);
+        if (revisions.Count != current - from || revisions.Any(r => r.Kind != ConfigChangeKind.Delta))
+        {
+            return null;
+        }
+
+        try
+        {
+            return revisions.SelectMany(r => ConfigPublisher.ReadChanges(r, protection)).ToList();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or System.Security.Cryptography.CryptographicException)
+        {
+            // A row written by another version, or one whose encryption key is gone: the full snapshot says the same.
+            return null;
+        }
     }
 }

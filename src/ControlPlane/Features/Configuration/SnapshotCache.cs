@@ -6,7 +6,11 @@ using InferenceGateway.Contracts.Snapshots;
 namespace InferenceGateway.ControlPlane.Features.Configuration;
 
 /// <summary>A compiled snapshot with its serialized forms (a fleet pulling at once costs one compile) and what it left out.</summary>
-internal sealed record CompiledSnapshot(ConfigSnapshot Snapshot, byte[] Json, byte[] Gzip, IReadOnlyList<string> Problems);
+internal sealed record CompiledSnapshot(ConfigSnapshot Snapshot, byte[] Json, byte[] Gzip, IReadOnlyList<string> Problems)
+{
+    /// <summary>How many items the snapshot holds: a delta with more changes than this is sent as the snapshot instead.</summary>
+    public int ItemCount { get; } = Snapshot.Plans.Count + Snapshot.Tenants.Count + Snapshot.Routes.Count + Snapshot.Keys.Count + Snapshot.Blocks.Count;
+}
 
 /// <summary>
 /// Holds the newest snapshot this replica compiled, with the items that were left out of it. Compiles are
@@ -17,10 +21,14 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
     private readonly SemaphoreSlim _compileLock = new(1, 1);
     private volatile CompiledSnapshot? _latest;
 
-    /// <summary>The snapshot for <paramref name="revision"/> or a newer one.</summary>
-    public async Task<CompiledSnapshot> GetAsync(long revision, CancellationToken cancellationToken)
+    /// <summary>
+    /// The snapshot for <paramref name="revision"/> of <paramref name="epoch"/> (or a newer one, when the database moved
+    /// on while compiling). Only an exact match is served from the cache: a restored database is at a lower revision
+    /// of the same epoch, and a snapshot cached before the restore must not outlive it.
+    /// </summary>
+    public async Task<CompiledSnapshot> GetAsync(Guid epoch, long revision, CancellationToken cancellationToken)
     {
-        if (_latest is { } cached && cached.Snapshot.Revision >= revision)
+        if (_latest is { } cached && cached.Snapshot.Epoch == epoch && cached.Snapshot.Revision == revision)
         {
             return cached;
         }
@@ -28,7 +36,7 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
         await _compileLock.WaitAsync(cancellationToken);
         try
         {
-            if (_latest is { } again && again.Snapshot.Revision >= revision)
+            if (_latest is { } again && again.Snapshot.Epoch == epoch && again.Snapshot.Revision == revision)
             {
                 return again;
             }

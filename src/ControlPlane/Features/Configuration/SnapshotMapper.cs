@@ -1,3 +1,4 @@
+using InferenceGateway.Contracts;
 using System.Security.Cryptography;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
@@ -48,9 +49,9 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             TenantId = k.TenantId,
             Hash = Convert.ToHexStringLower(k.SecretHash),
             PreviousHash = inGrace ? Convert.ToHexStringLower(k.PreviousSecretHash!) : null,
-            PreviousHashExpiresAt = inGrace ? k.PreviousSecretExpiresAt : null,
+            PreviousHashExpiresAt = inGrace ? Instant(k.PreviousSecretExpiresAt!.Value) : null,
             AllowedModels = k.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
-            ExpiresAt = k.ExpiresAt,
+            ExpiresAt = k.ExpiresAt is { } expires ? Instant(expires) : null,
         };
     }
 
@@ -59,8 +60,21 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         BlockId = block.Id,
         Target = block.Target,
         Value = block.Value,
-        ExpiresAt = block.ExpiresAt,
+        ExpiresAt = Instant(block.ExpiresAt),
     };
+
+    /// <summary>
+    /// Instants in UTC and whole milliseconds: what the entity holds in memory (a delta) and what the database gives
+    /// back (a compile; SQLite keeps 0.1 ms, PostgreSQL 1 µs) then serialize identically, so content hashes agree.
+    /// </summary>
+    private static DateTimeOffset Instant(DateTimeOffset value) =>
+        new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+
+    /// <summary>What an added or changed endpoint means for nodes: its route, or its removal when it cannot be served.</summary>
+    public ConfigChange RouteChange(ModelEndpoint endpoint, Tenant tenant) =>
+        endpoint.Enabled && Route(endpoint, tenant, []) is { } route
+            ? new RouteChanged { Route = route }
+            : new RouteRemoved { EndpointId = endpoint.Id };
 
     /// <summary>
     /// The route of an endpoint, or null (with the reason added to <paramref name="problems"/>) when it cannot be

@@ -1,5 +1,6 @@
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.Configuration;
+using InferenceGateway.Contracts.Snapshots;
 using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.Fleet;
@@ -16,12 +17,22 @@ internal sealed record NodeResponse(
     string? LastApplyError,
     DateTimeOffset? LastApplyErrorAt,
     double UptimeSeconds,
-    long AccessLogDropped);
+    long AccessLogDropped,
+    Guid Epoch,
+    string? ContentHash,
+    long RejectedMessages,
+    string? LastRejection,
+    DateTimeOffset? LastRejectionAt,
+    string? LastReset,
+    DateTimeOffset? LastResetAt);
 
-internal sealed record FleetResponse(long CurrentRevision, IReadOnlyList<NodeResponse> Nodes);
+internal sealed record FleetResponse(long CurrentRevision, Guid Epoch, string CurrentContentHash, IReadOnlyList<NodeResponse> Nodes);
 
-/// <summary>The revision nodes are served, and every item the compiler had to leave out of it and why.</summary>
-internal sealed record ConfigStatusResponse(long CurrentRevision, long ServedRevision, string ServedContentHash, IReadOnlyList<string> Problems);
+/// <summary>The revision nodes are served, every item the compiler had to leave out of it and why, and outbox rows the relay skipped.</summary>
+internal sealed record ConfigStatusResponse(
+    long CurrentRevision, Guid Epoch, long ServedRevision, string ServedContentHash, IReadOnlyList<string> Problems, IReadOnlyList<SkippedOutboxRow> SkippedOutboxRows);
+
+internal sealed record SkippedOutboxRow(long Id, string MessageType, DateTimeOffset SkippedAt, string? Reason);
 
 /// <summary>The operator's view of the fleet: which node runs which revision, how far behind, and why not.</summary>
 internal static class FleetApi
@@ -39,27 +50,45 @@ internal static class FleetApi
         return api;
     }
 
-    private static async Task<FleetResponse> ListNodesAsync(ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<FleetResponse> ListNodesAsync(ControlPlaneDbContext db, SnapshotCache cache, TimeProvider time, CancellationToken ct)
     {
-        var current = await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(ct);
+        var state = await db.ConfigState.AsNoTracking().SingleAsync(ct);
+        var served = await cache.GetAsync(state.Epoch, state.Revision, ct);
         var nodes = await db.DataPlaneNodes.AsNoTracking().OrderBy(n => n.NodeId).ToListAsync(ct);
         var now = time.GetUtcNow();
-        return new FleetResponse(current, nodes.Select(n =>
+        return new FleetResponse(state.Revision, state.Epoch, served.Snapshot.ContentHash, nodes.Select(n =>
         {
-            var lag = Math.Max(0, current - n.AppliedRevision);
-            var state = now - n.LastSeenAt > StaleAfter ? "stale"
-                : n.LastAppliedAt is null ? "starting"
-                : lag == 0 ? "in-sync"
-                : "behind";
-            return new NodeResponse(n.NodeId, n.Version, state, n.AppliedRevision, current, lag, n.LastSeenAt, n.LastAppliedAt,
-                n.LastApplyError, n.LastApplyErrorAt, n.Uptime.TotalSeconds, n.AccessLogDropped);
+            var lag = n.Epoch == state.Epoch ? Math.Max(0, state.Revision - n.AppliedRevision) : state.Revision;
+            return new NodeResponse(n.NodeId, n.Version, StateOf(n, state, served.Snapshot, now), n.AppliedRevision, state.Revision, lag, n.LastSeenAt, n.LastAppliedAt,
+                n.LastApplyError, n.LastApplyErrorAt, n.Uptime.TotalSeconds, n.AccessLogDropped, n.Epoch, n.ContentHash, n.RejectedMessages, n.LastRejection,
+                n.LastRejectionAt, n.LastReset, n.LastResetAt);
         }).ToList());
     }
 
+    /// <summary>
+    /// <c>stale</c>: no heartbeat for <see cref="StaleAfter"/>. <c>diverged</c>: serving another epoch (a database that
+    /// has since been restored or rebuilt) or a revision above the current one. <c>behind</c>: an older revision of
+    /// this epoch, or nothing yet. <c>drift</c>: the current revision with other content. <c>in-sync</c>: the current
+    /// revision with the same content hash.
+    /// </summary>
+    internal static string StateOf(DataPlaneNode node, ConfigState state, ConfigSnapshot served, DateTimeOffset now) =>
+        now - node.LastSeenAt > StaleAfter ? "stale"
+        : node.Epoch == Guid.Empty ? "behind"
+        : node.Epoch != state.Epoch || node.AppliedRevision > state.Revision ? "diverged"
+        : node.AppliedRevision < state.Revision ? "behind"
+        : served.Revision == node.AppliedRevision && node.ContentHash is { } hash && hash != served.ContentHash ? "drift"
+        : "in-sync";
+
     private static async Task<ConfigStatusResponse> ConfigStatusAsync(ControlPlaneDbContext db, SnapshotCache cache, CancellationToken ct)
     {
-        var current = await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(ct);
-        var served = await cache.GetAsync(current, ct);
-        return new ConfigStatusResponse(current, served.Snapshot.Revision, served.Snapshot.ContentHash, served.Problems);
+        var state = await db.ConfigState.AsNoTracking().SingleAsync(ct);
+        var served = await cache.GetAsync(state.Epoch, state.Revision, ct);
+        var skipped = await db.OutboxMessages.AsNoTracking()
+            .Where(m => m.SkippedAt != null)
+            .OrderByDescending(m => m.Id)
+            .Take(100)
+            .Select(m => new SkippedOutboxRow(m.Id, m.MessageType, m.SkippedAt!.Value, m.LastError))
+            .ToListAsync(ct);
+        return new ConfigStatusResponse(state.Revision, state.Epoch, served.Snapshot.Revision, served.Snapshot.ContentHash, served.Problems, skipped);
     }
 }

@@ -1,6 +1,9 @@
+using InferenceGateway.Contracts.Rules;
+using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Data.Identity;
 using InferenceGateway.ControlPlane.Features.Identity;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.Security.Networking;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +13,7 @@ namespace InferenceGateway.ControlPlane.Features.ModelEndpoints;
 internal static class ModelEndpointsApi
 {
     public const int DefaultTimeoutSeconds = 60;
-    public const int MaxTimeoutSeconds = 600;
+    public const int MaxTimeoutSeconds = ConfigRules.MaxTimeoutSeconds;
 
     public static RouteGroupBuilder MapModelEndpointsApi(this RouteGroupBuilder api)
     {
@@ -26,12 +29,14 @@ internal static class ModelEndpointsApi
 
     private static async Task<IResult> CreateAsync(
         Guid tenantId, CreateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
-        EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, CancellationToken ct)
+        EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, SnapshotMapper mapper, CancellationToken ct)
     {
-        if (await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Slug).FirstOrDefaultAsync(ct) is not { } slug)
+        if (await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct) is not { } tenant)
         {
             return Problems.NotFound("tenant");
         }
+
+        var slug = tenant.Slug;
 
         var errors = new ValidationErrors();
         if (!Slugs.IsModelSlug(request.Model))
@@ -100,7 +105,7 @@ internal static class ModelEndpointsApi
         db.ModelEndpoints.Add(endpoint);
         var withCredential = endpoint.UpstreamHeaderName is null ? string.Empty : $" with a credential in '{endpoint.UpstreamHeaderName}'";
         changes.Audit(tenantId, "endpoint.created", $"endpoint/{endpoint.Id}", $"Registered model '{endpoint.Model}' at {endpoint.BaseUrl}{withCredential}{ModelEndpointRules.Describe(imageRules, hardening)}.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([mapper.RouteChange(endpoint, tenant)], ct);
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/endpoints/{endpoint.Id}", ModelEndpointResponse.From(endpoint));
     }
 
@@ -131,7 +136,7 @@ internal static class ModelEndpointsApi
 
     private static async Task<IResult> UpdateAsync(
         Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
-        EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, CancellationToken ct)
+        EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, SnapshotMapper mapper, CancellationToken ct)
     {
         if (await db.ModelEndpoints.FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is not { } endpoint)
         {
@@ -251,7 +256,8 @@ internal static class ModelEndpointsApi
             .Select(p => p.Metadata.Name)
             .Concat(credentialChanged ? ["UpstreamCredential"] : []);
         changes.Audit(tenantId, "endpoint.updated", $"endpoint/{endpoint.Id}", $"Updated model '{endpoint.Model}': {string.Join(", ", changed)}.");
-        await changes.CommitAsync(ct);
+        var tenant = await db.Tenants.AsNoTracking().SingleAsync(t => t.Id == tenantId, ct);
+        await changes.CommitAsync([mapper.RouteChange(endpoint, tenant)], ct);
         return TypedResults.Ok(ModelEndpointResponse.From(endpoint));
     }
 
@@ -264,7 +270,7 @@ internal static class ModelEndpointsApi
 
         db.ModelEndpoints.Remove(endpoint);
         changes.Audit(tenantId, "endpoint.deleted", $"endpoint/{endpoint.Id}", $"Deleted model '{endpoint.Model}'.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new RouteRemoved { EndpointId = endpoint.Id }], ct);
         return TypedResults.NoContent();
     }
 
@@ -277,7 +283,7 @@ internal static class ModelEndpointsApi
 
     private static void ValidateTimeout(int timeout, ValidationErrors errors)
     {
-        if (timeout is < 1 or > MaxTimeoutSeconds)
+        if (!ConfigRules.IsTimeout(timeout))
         {
             errors.Add("timeoutSeconds", $"The timeout is from 1 to {MaxTimeoutSeconds} seconds.");
         }

@@ -1,3 +1,4 @@
+using InferenceGateway.Contracts.Rules;
 using System.Text.RegularExpressions;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Infrastructure;
@@ -10,8 +11,8 @@ internal static partial class PlanRules
     /// <summary>The default operator ceiling for a plan's request body (<c>ControlPlane:Plans:MaxRequestBodyBytesCeiling</c>).</summary>
     public const long DefaultBodyBytesCeiling = 32L * 1024 * 1024;
 
-    /// <summary>The hard upper bound an operator may raise the ceiling to: bodies are buffered whole on the nodes.</summary>
-    public const long MaxBodyBytesCeiling = 256L * 1024 * 1024;
+    /// <summary>The hard upper bound an operator may raise the ceiling to: bodies are buffered whole on the nodes (shared with the nodes).</summary>
+    public const long MaxBodyBytesCeiling = ConfigRules.MaxBodyBytesCeiling;
 
     public const int DefaultConcurrentPerKey = 32;
     public const int DefaultConcurrentPerTenant = 128;
@@ -138,7 +139,7 @@ internal static partial class PlanRules
 
     private static void Rate(double value, string field, ValidationErrors errors)
     {
-        if (!double.IsFinite(value) || value < 0.001 || value > 1_000_000)
+        if (!ConfigRules.IsRate(value))
         {
             errors.Add(field, "The rate is a number of requests per second from 0.001 to 1000000.");
         }
@@ -146,7 +147,7 @@ internal static partial class PlanRules
 
     private static void Burst(int value, string field, ValidationErrors errors)
     {
-        if (value is < 1 or > 1_000_000)
+        if (!ConfigRules.IsBurst(value))
         {
             errors.Add(field, "The burst is from 1 to 1000000 requests.");
         }

@@ -1,4 +1,6 @@
+using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.ControlPlane.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -41,7 +43,7 @@ internal static class PlansApi
 
         db.Plans.Add(plan);
         changes.Audit(null, "plan.created", $"plan/{plan.Id}", $"Created plan '{plan.Name}'.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new PlanChanged { Plan = SnapshotMapper.Plan(plan) }], ct);
         return TypedResults.Created($"/api/v1/plans/{plan.Id}", PlanResponse.From(plan));
     }
 
@@ -91,7 +93,7 @@ internal static class PlansApi
         plan.UpdatedAt = changes.Now;
         var changed = string.Join(", ", db.Entry(plan).Properties.Where(p => p.IsModified).Select(p => p.Metadata.Name));
         changes.Audit(null, "plan.updated", $"plan/{plan.Id}", $"Updated plan '{plan.Name}': {changed}.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new PlanChanged { Plan = SnapshotMapper.Plan(plan) }], ct);
         return TypedResults.Ok(PlanResponse.From(plan));
     }
 }

@@ -1,4 +1,6 @@
+using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -61,7 +63,7 @@ internal static class TenantsApi
         };
         db.Tenants.Add(tenant);
         changes.Audit(tenant.Id, "tenant.created", $"tenant/{tenant.Id}", $"Created tenant '{tenant.Slug}' on plan '{plan.Name}'.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new TenantChanged { Tenant = SnapshotMapper.Tenant(tenant) }], ct);
         return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", TenantResponse.From(tenant));
     }
 
@@ -150,7 +152,7 @@ internal static class TenantsApi
             ? $"Updated tenant '{tenant.Slug}': plan is now '{plan.Name}'."
             : $"Updated tenant '{tenant.Slug}': display name.";
         changes.Audit(tenant.Id, "tenant.updated", $"tenant/{tenant.Id}", summary);
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new TenantChanged { Tenant = SnapshotMapper.Tenant(tenant) }], ct);
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 
@@ -179,7 +181,7 @@ internal static class TenantsApi
         tenant.SuspendedReason = string.IsNullOrEmpty(reason) ? null : reason;
         tenant.UpdatedAt = changes.Now;
         changes.Audit(tenant.Id, "tenant.suspended", $"tenant/{tenant.Id}", $"Suspended tenant '{tenant.Slug}'.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new TenantChanged { Tenant = SnapshotMapper.Tenant(tenant) }], ct);
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 
@@ -200,7 +202,7 @@ internal static class TenantsApi
         tenant.SuspendedReason = null;
         tenant.UpdatedAt = changes.Now;
         changes.Audit(tenant.Id, "tenant.resumed", $"tenant/{tenant.Id}", $"Resumed tenant '{tenant.Slug}'.");
-        await changes.CommitAsync(ct);
+        await changes.CommitAsync([new TenantChanged { Tenant = SnapshotMapper.Tenant(tenant) }], ct);
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 

@@ -197,6 +197,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<bool>("ChangesProtected")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -207,10 +210,35 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.ToTable("ConfigRevisions");
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.ConfigSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ConfigSigningKeys");
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.ConfigState", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer");
+
+                    b.Property<Guid>("Epoch")
+                        .HasColumnType("uuid");
 
                     b.Property<long>("Revision")
                         .HasColumnType("bigint");
@@ -223,6 +251,7 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         new
                         {
                             Id = 1,
+                            Epoch = new Guid("00000000-0000-0000-0000-000000000000"),
                             Revision = 0L
                         });
                 });
@@ -239,7 +268,20 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<Guid>("Epoch")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("InstanceSeenAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<DateTimeOffset?>("LastAppliedAt")
@@ -252,8 +294,25 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastApplyErrorAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LastRejection")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("LastRejectionAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LastReset")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("LastResetAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("LastSeenAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("RejectedMessages")
+                        .HasColumnType("bigint");
 
                     b.Property<TimeSpan>("Uptime")
                         .HasColumnType("interval");
@@ -567,6 +626,31 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.ToTable("ModelEndpoints");
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.NodeCredential", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("TokenHash")
+                        .HasColumnType("bytea");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("NodeCredentials");
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -598,6 +682,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("SkippedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");

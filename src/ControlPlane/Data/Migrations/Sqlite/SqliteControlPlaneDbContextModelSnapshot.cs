@@ -191,6 +191,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ChangesProtected")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -201,10 +204,35 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.ToTable("ConfigRevisions");
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.ConfigSigningKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KeyId")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ConfigSigningKeys");
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.ConfigState", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("Epoch")
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("Revision")
                         .HasColumnType("INTEGER");
@@ -217,6 +245,7 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         new
                         {
                             Id = 1,
+                            Epoch = new Guid("00000000-0000-0000-0000-000000000000"),
                             Revision = 0L
                         });
                 });
@@ -233,7 +262,20 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.Property<long>("AppliedRevision")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ContentHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Epoch")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InstanceSeenAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastAppliedAt")
@@ -246,7 +288,24 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.Property<long?>("LastApplyErrorAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LastRejection")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastRejectionAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastReset")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastResetAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RejectedMessages")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Uptime")
@@ -561,6 +620,31 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.ToTable("ModelEndpoints");
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.NodeCredential", b =>
+                {
+                    b.Property<string>("NodeId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TokenHash")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("NodeId");
+
+                    b.ToTable("NodeCredentials");
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.OutboxMessage", b =>
                 {
                     b.Property<long>("Id")
@@ -590,6 +674,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SkippedAt")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");

@@ -1,0 +1,190 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Issue8TrustedDistribution : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<long>(
+                name: "SkippedAt",
+                table: "OutboxMessages",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ContentHash",
+                table: "DataPlaneNodes",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "Epoch",
+                table: "DataPlaneNodes",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "InstanceId",
+                table: "DataPlaneNodes",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            migrationBuilder.AddColumn<long>(
+                name: "InstanceSeenAt",
+                table: "DataPlaneNodes",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LastRejection",
+                table: "DataPlaneNodes",
+                type: "TEXT",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastRejectionAt",
+                table: "DataPlaneNodes",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LastReset",
+                table: "DataPlaneNodes",
+                type: "TEXT",
+                maxLength: 500,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LastResetAt",
+                table: "DataPlaneNodes",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "RejectedMessages",
+                table: "DataPlaneNodes",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "Epoch",
+                table: "ConfigState",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            migrationBuilder.AddColumn<bool>(
+                name: "ChangesProtected",
+                table: "ConfigRevisions",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "ConfigSigningKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ProtectedPrivateKey = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ConfigSigningKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NodeCredentials",
+                columns: table => new
+                {
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    TokenHash = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    IssuedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IssuedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NodeCredentials", x => x.NodeId);
+                });
+
+            migrationBuilder.UpdateData(
+                table: "ConfigState",
+                keyColumn: "Id",
+                keyValue: 1,
+                column: "Epoch",
+                value: new Guid("00000000-0000-0000-0000-000000000000"));
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ConfigSigningKeys");
+
+            migrationBuilder.DropTable(
+                name: "NodeCredentials");
+
+            migrationBuilder.DropColumn(
+                name: "SkippedAt",
+                table: "OutboxMessages");
+
+            migrationBuilder.DropColumn(
+                name: "ContentHash",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "Epoch",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "InstanceId",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "InstanceSeenAt",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "LastRejection",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "LastRejectionAt",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "LastReset",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "LastResetAt",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "RejectedMessages",
+                table: "DataPlaneNodes");
+
+            migrationBuilder.DropColumn(
+                name: "Epoch",
+                table: "ConfigState");
+
+            migrationBuilder.DropColumn(
+                name: "ChangesProtected",
+                table: "ConfigRevisions");
+        }
+    }
+}
