@@ -19,6 +19,8 @@ internal sealed partial class DemoSeeder(
     public const string Tenant = "demo";
     public const string Model = "sample";
     public const string VisionModel = "vision";
+    public const string PlatformAdminEmail = "admin@standalone.test";
+    public const string TenantAdminEmail = "demo-admin@standalone.test";
 
     /// <summary>
     /// The vision endpoint's rules: PNG or JPEG only, one image of at most 1 MiB and 4096 x 4096 pixels (the sample
@@ -100,6 +102,9 @@ internal sealed partial class DemoSeeder(
         var gateway = o.Url(o.GatewayPort);
         return facts with
         {
+            Accounts = facts.Accounts is { } accounts
+                ? accounts with { TokenUrl = $"{o.Url(o.ControlPlanePort)}/connect/token" }
+                : await SeedAccountsAsync(admin, facts.TenantId, cancellationToken),
             ControlPlaneUrl = o.Url(o.ControlPlanePort),
             GatewayUrl = gateway,
             SampleModelUrl = o.Url(o.SampleModelPort),
@@ -162,7 +167,28 @@ internal sealed partial class DemoSeeder(
             ApiKeyId: (string)key["apiKey"]!["id"]!,
             ChatCompletionsUrl: $"{gateway}/t/{Tenant}/{Model}/v1/chat/completions",
             OpenAIBaseUrl: $"{gateway}/t/{Tenant}/{Model}/v1",
-            ImageClassifyUrl: $"{gateway}/t/{Tenant}/{VisionModel}/v1/images/classify");
+            ImageClassifyUrl: $"{gateway}/t/{Tenant}/{VisionModel}/v1/images/classify",
+            Accounts: await SeedAccountsAsync(admin, tenantId, cancellationToken));
+    }
+
+    /// <summary>
+    /// The demo tenant's admin (invited and accepted through the API, with a generated password) and an OAuth
+    /// client for the demo models. The platform admin comes from configuration (its password is in secrets.json).
+    /// </summary>
+    private async Task<StandaloneAccounts> SeedAccountsAsync(HttpClient admin, string tenantId, CancellationToken cancellationToken)
+    {
+        var o = options.Value;
+        var password = StandaloneData.NewSecret();
+        var invitation = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/invitations", new { email = TenantAdminEmail, role = "tenant-admin" }, cancellationToken);
+        using (var anonymous = new HttpClient { BaseAddress = admin.BaseAddress })
+        {
+            await PostAsync(anonymous, "/api/v1/invitations/accept", new { token = (string)invitation["token"]!, password }, cancellationToken);
+        }
+
+        var client = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/oauth-clients", new { name = "demo client", allowedModels = new[] { Model, VisionModel } }, cancellationToken);
+        return new StandaloneAccounts(
+            PlatformAdminEmail, secrets.AdminPassword!, TenantAdminEmail, password,
+            (string)client["client"]!["clientId"]!, (string)client["clientSecret"]!, $"{o.Url(o.ControlPlanePort)}/connect/token");
     }
 
     /// <summary>The image classifier as its own endpoint, so its image rules and output hardening apply to it alone.</summary>
@@ -241,6 +267,16 @@ internal sealed partial class DemoSeeder(
             lines.Add($"  curl {facts.ChatCompletionsUrl} \\");
             lines.Add($"    -H 'Authorization: Bearer {facts.ApiKey}' -H 'Content-Type: application/json' \\");
             lines.Add("    -d '{\"model\":\"sample-trigram-1\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about the weather\"}]}'");
+            if (facts.Accounts is { } accounts)
+            {
+                lines.Add(string.Empty);
+                lines.Add($"Accounts (shown once; kept in {data.FactsFile}):");
+                lines.Add($"  platform admin         {accounts.PlatformAdminEmail} / {accounts.PlatformAdminPassword}");
+                lines.Add($"  demo tenant admin      {accounts.TenantAdminEmail} / {accounts.TenantAdminPassword}");
+                lines.Add($"  demo OAuth client      {accounts.OAuthClientId} / {accounts.OAuthClientSecret}");
+                lines.Add($"  get a token:           curl {accounts.TokenUrl} -d grant_type=client_credentials -d client_id={accounts.OAuthClientId} -d client_secret=...");
+            }
+
             lines.Add(string.Empty);
             lines.Add("Classify an image (PNG or JPEG, checked by the gateway's image rules):");
             lines.Add($"  curl {facts.ImageClassifyUrl} \\");

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace InferenceGateway.Standalone;
 
 /// <summary>Secrets a standalone installation generates once and keeps in its data folder.</summary>
-internal sealed record StandaloneSecrets(string AdminToken, string NodeToken, string SnapshotKey, string MasterKey);
+internal sealed record StandaloneSecrets(string AdminToken, string NodeToken, string SnapshotKey, string MasterKey, string? AdminPassword = null);
 
 /// <summary>
 /// The data folder: created on first start, readable only by the user who runs the process. It holds the
@@ -42,11 +42,20 @@ internal sealed class StandaloneData
         var file = Path.Combine(Directory, "secrets.json");
         if (File.Exists(file))
         {
-            return JsonSerializer.Deserialize<StandaloneSecrets>(File.ReadAllText(file), Json)
+            var stored = JsonSerializer.Deserialize<StandaloneSecrets>(File.ReadAllText(file), Json)
                 ?? throw new InvalidDataException($"{file} is empty; delete the data folder to start afresh.");
+            if (stored.AdminPassword is null)
+            {
+                // A data folder from before users existed: give it the first platform admin's password now.
+                stored = stored with { AdminPassword = Token() };
+                WritePrivate(file, JsonSerializer.Serialize(stored, Json));
+            }
+
+            return stored;
         }
 
-        var secrets = new StandaloneSecrets(Token(), Token(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        var secrets = new StandaloneSecrets(
+            Token(), Token(), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), Token());
         WritePrivate(file, JsonSerializer.Serialize(secrets, Json));
         WritePrivate(AdminTokenFile, secrets.AdminToken + "\n");
         return secrets;
@@ -76,6 +85,8 @@ internal sealed class StandaloneData
         File.Move(temp, path, overwrite: true);
     }
 
+    public static string NewSecret() => Token();
+
     private static string Token() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
@@ -94,4 +105,15 @@ internal sealed record StandaloneFacts(
     string ApiKeyId,
     string ChatCompletionsUrl,
     string OpenAIBaseUrl,
-    string? ImageClassifyUrl = null);
+    string? ImageClassifyUrl = null,
+    StandaloneAccounts? Accounts = null);
+
+/// <summary>The people and the machine client of the demo; their secrets are generated, printed once and kept here.</summary>
+internal sealed record StandaloneAccounts(
+    string PlatformAdminEmail,
+    string PlatformAdminPassword,
+    string TenantAdminEmail,
+    string TenantAdminPassword,
+    string OAuthClientId,
+    string OAuthClientSecret,
+    string TokenUrl);

@@ -16,6 +16,12 @@ internal static class StandaloneSettings
             ["ControlPlane:Nodes:Credentials:standalone"] = secrets.NodeToken,
             ["ControlPlane:DataProtection:MasterKey"] = secrets.MasterKey,
 
+            // Everything listens on this machine only, over plain HTTP.
+            ["ControlPlane:Identity:RequireHttps"] = "false",
+            ["ControlPlane:Identity:Issuer"] = options.Url(options.ControlPlanePort) + "/",
+            ["ControlPlane:Identity:FirstAdmin:Email"] = DemoSeeder.PlatformAdminEmail,
+            ["ControlPlane:Identity:FirstAdmin:Password"] = secrets.AdminPassword,
+
             // The sample model listens on this machine: let registration and the node reach exactly that address and port.
             ["ControlPlane:Endpoints:AllowedPrivateNetworks:0"] = loopback,
             ["DataPlane:AllowedPrivateNetworks:0"] = loopback,

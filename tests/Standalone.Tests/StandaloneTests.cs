@@ -155,6 +155,49 @@ public sealed class StandaloneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FirstStart_SeedsAccountsAndAnOAuthClient_PrintedOnce_ThatWork()
+    {
+        var accounts = _standalone.Facts["accounts"]!.AsObject();
+        var (clientId, secret) = ((string)accounts["oAuthClientId"]!, (string)accounts["oAuthClientSecret"]!);
+        foreach (var value in new[] { (string)accounts["platformAdminPassword"]!, (string)accounts["tenantAdminPassword"]!, secret })
+        {
+            Assert.Equal(2, _standalone.Output.Split(value).Length);
+        }
+
+        // The demo client gets a token for the demo models from the control plane, as the README shows.
+        using var http = new HttpClient();
+        var response = await http.PostAsync((string)accounts["tokenUrl"]!, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials", ["client_id"] = clientId, ["client_secret"] = secret,
+        }));
+        var token = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"token: {token}");
+        var claims = JsonNode.Parse(Base64UrlDecode(((string)token!["access_token"]!).Split('.')[1]))!;
+        Assert.Equal((string)_standalone.Facts["tenantId"]!, (string)claims["tenant"]!);
+        Assert.Equal(["model:sample", "model:vision"], ((string)claims["scope"]!).Split(' ').Order());
+        Assert.StartsWith((string)_standalone.Facts["controlPlaneUrl"]!, (string)claims["iss"]!);
+
+        // The seeded people can sign in (the form answers with a redirect, not the 400 of a failed sign-in).
+        foreach (var (email, password) in new[] { ((string)accounts["platformAdminEmail"]!, (string)accounts["platformAdminPassword"]!), ((string)accounts["tenantAdminEmail"]!, (string)accounts["tenantAdminPassword"]!) })
+        {
+            using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = new Uri((string)_standalone.Facts["controlPlaneUrl"]!) };
+            var form = await browser.GetStringAsync("/account/login");
+            var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]*)\"").Groups[1].Value;
+            var login = await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery), ["returnUrl"] = "", ["email"] = email, ["password"] = password,
+            }));
+            Assert.True(login.StatusCode == HttpStatusCode.Redirect, $"{email}: {(int)login.StatusCode}");
+        }
+    }
+
+    private static byte[] Base64UrlDecode(string text)
+    {
+        var s = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(s + new string('=', (4 - (s.Length % 4)) % 4));
+    }
+
+    [Fact]
     public async Task RestartAfterTheDatabaseIsDeleted_RefusesTheOldKey_AndTheNewKeyWorks()
     {
         var oldKey = (string)_standalone.Facts["apiKey"]!;

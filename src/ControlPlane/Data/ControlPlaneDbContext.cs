@@ -1,4 +1,7 @@
+using InferenceGateway.ControlPlane.Data.Identity;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -6,9 +9,11 @@ namespace InferenceGateway.ControlPlane.Data;
 
 /// <summary>
 /// The control plane's state. One model, two providers: PostgreSQL in the distributed mode and SQLite in
-/// standalone mode, each with its own migration set (see the derived contexts).
+/// standalone mode, each with its own migration set (see the derived contexts). Users and roles are ASP.NET Core
+/// Identity's tables; OAuth applications, authorizations and tokens are OpenIddict's.
 /// </summary>
-internal abstract class ControlPlaneDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
+internal abstract class ControlPlaneDbContext(DbContextOptions options)
+    : IdentityDbContext<User, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Tenant> Tenants => Set<Tenant>();
 
@@ -36,11 +41,26 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options) : DbCont
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public DbSet<TenantMembership> TenantMemberships => Set<TenantMembership>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
+
     /// <summary>Whether this context talks to SQLite (standalone mode).</summary>
     public abstract bool IsSqlite { get; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.UseOpenIddict<Guid>();
+        modelBuilder.ApplyConfiguration(new TenantMembershipConfiguration());
+        modelBuilder.ApplyConfiguration(new InvitationConfiguration());
+        modelBuilder.ApplyConfiguration(new SigningKeyConfiguration());
+        modelBuilder.ApplyConfiguration(new OAuthClientConfiguration());
+
         modelBuilder.Entity<Plan>(e =>
         {
             e.HasIndex(p => p.Name).IsUnique();

@@ -6,7 +6,9 @@ using InferenceGateway.ControlPlane.Features.Audit;
 using InferenceGateway.ControlPlane.Features.Blocks;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Features.Fleet;
+using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
+using InferenceGateway.ControlPlane.Features.OAuthClients;
 using InferenceGateway.ControlPlane.Features.Plans;
 using InferenceGateway.ControlPlane.Features.Tenants;
 using InferenceGateway.ControlPlane.Infrastructure;
@@ -76,7 +78,18 @@ public static class ControlPlaneHosting
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         builder.AddControlPlaneAuth();
-        services.AddOpenApi(o => o.AddSchemaTransformer<OptionalSchemaTransformer>());
+        services.AddOpenApi(o =>
+        {
+            o.AddSchemaTransformer<OptionalSchemaTransformer>();
+
+            // The document is named after the product, not the hosting assembly.
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Inference Gateway control plane API";
+                document.Info.Description = "Tenants, plans, model endpoints, API keys, OAuth clients, members, blocks and the data-plane fleet.";
+                return Task.CompletedTask;
+            });
+        });
 
         // Per-command SQL and per-request authentication chatter are not useful at Information.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
@@ -143,8 +156,8 @@ public static class ControlPlaneHosting
                 o.TokenHashes.Add(BearerTokenHandler.HashToken(token));
             }
         });
+        builder.AddPlatformIdentity();
         services.AddAuthorizationBuilder()
-            .AddPolicy(PlatformAdminPolicy, p => p.AddAuthenticationSchemes(AdminScheme).RequireRole("platform-admin"))
             .AddPolicy(DataPlaneNodePolicy, p => p.AddAuthenticationSchemes(NodeScheme).RequireRole(NodeCredentialHandler.Role));
     }
 
@@ -155,21 +168,34 @@ public static class ControlPlaneHosting
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         return app;
     }
 
     /// <summary>Maps the admin API, the node API, the OpenAPI document, the API reference page and health checks.</summary>
     public static IEndpointRouteBuilder MapControlPlane(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(PlatformAdminPolicy).AddEndpointFilter<ControlCharacterFilter>();
-        api.MapTenantsApi();
-        api.MapPlansApi();
-        api.MapApiKeysApi();
-        api.MapModelEndpointsApi();
-        api.MapAuditApi();
-        api.MapFleetApi();
-        api.MapNodeCredentialsApi();
-        api.MapBlocksApi();
+        // Every admin route is in one of two groups: platform routes (platform admins only) and tenant routes, whose
+        // filter checks the caller's membership in the path's tenant and the role each endpoint admits.
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(IdentityHosting.AdminApiPolicy).DisableAntiforgery()
+            .AddEndpointFilter<ControlCharacterFilter>();
+        api.MapMeApi();
+        var platform = api.MapGroup(string.Empty).RequireAuthorization(PlatformAdminPolicy);
+        platform.MapTenantsApi();
+        platform.MapPlansApi();
+        platform.MapAuditApi();
+        platform.MapFleetApi();
+        platform.MapNodeCredentialsApi();
+        platform.MapBlocksApi();
+        var tenant = api.MapGroup("/tenants/{tenantId:guid}").AddEndpointFilter<TenantAccessFilter>();
+        tenant.MapApiKeysApi();
+        tenant.MapModelEndpointsApi();
+        tenant.MapTenantAuditApi();
+        tenant.MapMembersApi();
+        tenant.MapOAuthClientsApi();
+        endpoints.MapInvitationAcceptance();
+        endpoints.MapAccountPages();
+        endpoints.MapConnectEndpoints();
         endpoints.MapSnapshotApi();
 
         endpoints.MapOpenApi();

@@ -40,6 +40,9 @@ internal sealed class ControlCharacterFilter : IEndpointFilter
         }
 
         var parameters = (http.GetEndpoint()?.Metadata.GetMetadata<MethodInfo>())?.GetParameters();
+
+        // Injected services (the database context, the caller) are not request data: walking them would read the database.
+        var services = http.RequestServices.GetService<Microsoft.Extensions.DependencyInjection.IServiceProviderIsService>();
         for (var i = 0; i < context.Arguments.Count; i++)
         {
             var argument = context.Arguments[i];
@@ -48,7 +51,7 @@ internal sealed class ControlCharacterFilter : IEndpointFilter
                 var name = parameters is not null && i < parameters.Length ? parameters[i].Name ?? "value" : "value";
                 Check(text, name, freeText: false, errors);
             }
-            else if (argument is not null && IsRequestType(argument.GetType()))
+            else if (argument is not null && IsRequestType(argument.GetType()) && !IsService(services, argument.GetType(), parameters is not null && i < parameters.Length ? parameters[i].ParameterType : null))
             {
                 Walk(argument, string.Empty, errors, depth: 0);
             }
@@ -93,6 +96,9 @@ internal sealed class ControlCharacterFilter : IEndpointFilter
             errors.Add(field, problem);
         }
     }
+
+    private static bool IsService(Microsoft.Extensions.DependencyInjection.IServiceProviderIsService? services, Type runtime, Type? declared) =>
+        services is not null && (services.IsService(runtime) || (declared is not null && services.IsService(declared)));
 
     private static bool IsRequestType(Type type) => type.Namespace?.StartsWith("InferenceGateway", StringComparison.Ordinal) == true && !type.IsEnum;
 

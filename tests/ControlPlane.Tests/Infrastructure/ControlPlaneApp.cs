@@ -20,6 +20,10 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
     public const string AdminToken = "test-admin-token-0123456789abcdefghijklmnop";
     public const string NodeToken = "test-node-token-0123456789abcdefghijklmnopq";
 
+    public const string PortalRedirectUri = "https://portal.test/signin-oidc";
+    public const string FirstAdminEmail = "first-admin@example.com";
+    public const string FirstAdminPassword = "first-admin-password-0123";
+
     /// <summary>The node id <see cref="NodeToken"/> is configured for.</summary>
     public const string NodeId = "test-node";
 
@@ -49,6 +53,10 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
         builder.UseSetting($"ControlPlane:Nodes:Credentials:{NodeId}", NodeToken);
         builder.UseSetting("ControlPlane:DataProtection:MasterKey", MasterKey);
         builder.UseSetting("Bus:Transport", "InMemory");
+        builder.UseSetting("ControlPlane:Identity:RequireHttps", "false");
+        builder.UseSetting("ControlPlane:Identity:PortalRedirectUris:0", PortalRedirectUri);
+        builder.UseSetting("ControlPlane:Identity:FirstAdmin:Email", FirstAdminEmail);
+        builder.UseSetting("ControlPlane:Identity:FirstAdmin:Password", FirstAdminPassword);
         for (var i = 0; i < AllowedPrivateNetworks.Count; i++)
         {
             builder.UseSetting($"ControlPlane:Endpoints:AllowedPrivateNetworks:{i}", AllowedPrivateNetworks[i]);

@@ -1,5 +1,7 @@
 using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Data.Identity;
+using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Features.Plans;
 using InferenceGateway.ControlPlane.Infrastructure;
@@ -14,7 +16,7 @@ internal static class ApiKeysApi
 
     public static RouteGroupBuilder MapApiKeysApi(this RouteGroupBuilder api)
     {
-        var keys = api.MapGroup("/tenants/{tenantId:guid}/api-keys").WithTags("API keys");
+        var keys = api.MapGroup("/api-keys").WithTags("API keys").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer);
         keys.MapPost("/", CreateAsync).WithName("CreateApiKey")
             .WithSummary("Issue a key. The response holds the key's secret: it is shown this once and never again.");
         keys.MapGet("/", ListAsync).WithName("ListApiKeys");

@@ -1,4 +1,6 @@
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Data.Identity;
+using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,8 +17,14 @@ internal static class AuditApi
     {
         api.MapGet("/audit", ListAllAsync).WithTags("Audit").WithName("ListAuditEvents")
             .WithSummary("Every mutation, newest first; filter by tenant, action (exact, or a prefix ending in '.') and time range [from, to).");
-        api.MapGet("/tenants/{tenantId:guid}/audit", ListForTenantAsync).WithTags("Audit").WithName("ListTenantAuditEvents");
         return api;
+    }
+
+    /// <summary>Maps the tenant's own audit log into the tenant route group.</summary>
+    public static RouteGroupBuilder MapTenantAuditApi(this RouteGroupBuilder tenant)
+    {
+        tenant.MapGet("/audit", ListForTenantAsync).WithTags("Audit").WithName("ListTenantAuditEvents").AllowTenantRoles(Roles.TenantAdmin);
+        return tenant;
     }
 
     private static Task<IResult> ListAllAsync(

@@ -1,6 +1,8 @@
 using InferenceGateway.Contracts.Rules;
 using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Data.Identity;
+using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.Security.Networking;
@@ -15,11 +17,11 @@ internal static class ModelEndpointsApi
 
     public static RouteGroupBuilder MapModelEndpointsApi(this RouteGroupBuilder api)
     {
-        var endpoints = api.MapGroup("/tenants/{tenantId:guid}/endpoints").WithTags("Model endpoints");
+        var endpoints = api.MapGroup("/endpoints").WithTags("Model endpoints").AllowTenantRoles(Roles.TenantAdmin);
         endpoints.MapPost("/", CreateAsync).WithName("CreateModelEndpoint")
             .WithSummary("Register a model endpoint; the gateway serves it as /t/{tenant}/{model}/... The URL must be public (SSRF check).");
-        endpoints.MapGet("/", ListAsync).WithName("ListModelEndpoints");
-        endpoints.MapGet("/{endpointId:guid}", GetAsync).WithName("GetModelEndpoint");
+        endpoints.MapGet("/", ListAsync).WithName("ListModelEndpoints").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer);
+        endpoints.MapGet("/{endpointId:guid}", GetAsync).WithName("GetModelEndpoint").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer);
         endpoints.MapPatch("/{endpointId:guid}", UpdateAsync).WithName("UpdateModelEndpoint");
         endpoints.MapDelete("/{endpointId:guid}", DeleteAsync).WithName("DeleteModelEndpoint");
         return api;
