@@ -166,7 +166,7 @@ fi
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Start everything
 RUN=$OUT/run
-rm -rf "$RUN" "$WRK_OUT"/* "$OUT/access.log" "$OUT/nginx-policy-access.log"
+rm -rf "$RUN" "$WRK_OUT"/* "$OUT"/access.log* "$OUT/nginx-policy-access.log"
 mkdir -p "$RUN/state" "$RUN/nginx/logs" "$RUN/nginx/tmp"
 
 log "starting the upstream on 127.0.0.1:$UP_PORT"
@@ -199,6 +199,7 @@ events { worker_connections 1024; }
 http {
   access_log off;
   server_tokens off;
+  map_hash_bucket_size 256;
   client_body_temp_path $RUN/nginx/tmp/body;
   proxy_temp_path $RUN/nginx/tmp/proxy;
   upstream bench_upstream {
@@ -436,7 +437,8 @@ sum_of() { awk -F'\t' -v v="$1" -v c="$2" 'NR > 1 && $2 == v { s += $c } END { p
 
 dp_requests_total=$(awk '/requests in/ { s += $1 } END { print s + 0 }' "$WRK_OUT"/dp.*.txt)
 sleep 1 # the node's access-log writer flushes when its queue runs dry
-access_lines=$(wc -l <"$OUT/access.log" 2>/dev/null || echo 0)
+# The node rotates its log by size (100 MiB by default): count the rotated files too.
+access_lines=$(cat "$OUT"/access.log* 2>/dev/null | wc -l)
 
 declare -A RPS
 {
