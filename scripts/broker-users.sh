@@ -51,8 +51,11 @@ NODE_CONFIGURE="^${P}(${CONFIG}|${NODE_MESSAGES}|${NODE_QUEUES}|${FAULTS})\$"
 NODE_WRITE="^${P}(${NODE_MESSAGES}|${NODE_QUEUES}|${FAULTS})\$"
 NODE_READ="^${P}(${CONFIG}|${NODE_QUEUES}|${FAULTS})\$"
 
+users() { $CTL -q list_users 2>/dev/null | awk '{print $1}' || true; }
+
 user() { # name password configure write read
-  if ! $CTL -q list_users 2>/dev/null | awk '{print $1}' | grep -qx "$1"; then
+  # The list is read whole before matching: under pipefail a `| grep -q` that stops reading early fails the pipe.
+  if ! grep -qx "$1" <<<"$(users)"; then
     $CTL -q add_user "$1" "$2" >/dev/null
   fi
   $CTL -q change_password "$1" "$2" >/dev/null
@@ -60,11 +63,11 @@ user() { # name password configure write read
   $CTL -q set_permissions -p "$VHOST" "$1" "$3" "$4" "$5" >/dev/null
 }
 
-$CTL -q list_vhosts 2>/dev/null | grep -qx "$VHOST" || $CTL -q add_vhost "$VHOST" >/dev/null
+grep -qx "$VHOST" <<<"$($CTL -q list_vhosts 2>/dev/null || true)" || $CTL -q add_vhost "$VHOST" >/dev/null
 user "$CP_USER" "$CP_PASSWORD" "$CP_CONFIGURE" "$CP_WRITE" "$CP_READ"
 user "$NODE_USER" "$NODE_PASSWORD" "$NODE_CONFIGURE" "$NODE_WRITE" "$NODE_READ"
 
 # guest is an administrator with a well-known password: it must not exist.
-if $CTL -q list_users 2>/dev/null | awk '{print $1}' | grep -qx guest; then
+if grep -qx guest <<<"$(users)"; then
   $CTL -q delete_user guest >/dev/null
 fi

@@ -137,7 +137,11 @@ loopback_users = none"
     sleep 1
   done
   wait_port "$RABBIT_PORT" RabbitMQ 60
-  rabbitmqctl -q list_users 2>/dev/null | grep -q "^$RABBIT_USER\b" ||
+  # Read the list whole before matching: under pipefail, `list_users | grep -q` fails whenever grep stops reading
+  # early and rabbitmqctl gets SIGPIPE, which would look like a missing user.
+  local users
+  users=$(rabbitmqctl -q list_users 2>/dev/null | awk '{print $1}') || true
+  grep -qx "$RABBIT_USER" <<<"$users" ||
     rabbitmqctl -q add_user "$RABBIT_USER" "$RABBIT_PASSWORD" >/dev/null
   rabbitmqctl -q change_password "$RABBIT_USER" "$RABBIT_PASSWORD" >/dev/null
   rabbitmqctl -q set_user_tags "$RABBIT_USER" administrator >/dev/null
