@@ -772,6 +772,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasPrecision(18, 6)
                         .HasColumnType("numeric(18,6)");
 
+                    b.Property<string>("QuotaEnforcement")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
                     b.Property<double>("RequestsPerSecondPerKey")
                         .HasColumnType("double precision");
 
@@ -834,6 +839,146 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.ProcessedUsageBatch", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("BatchId");
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.ToTable("ProcessedUsageBatches");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.UsageAggregate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("CredentialKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("EstimatedInputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EstimatedOutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Granularity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyOver60s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencySumMicros")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo100Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo10s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo1s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo2500Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo250Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo25Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo30s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo500Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo50Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo5s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo60s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MalformedUsage")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests2xx")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests3xx")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests4xx")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests5xx")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Granularity", "BucketStart");
+
+                    b.HasIndex("TenantId", "Granularity", "BucketStart", "Model", "CredentialKind", "CredentialId")
+                        .IsUnique();
+
+                    b.ToTable("UsageAggregates");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1253,6 +1398,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.UsageAggregate", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>

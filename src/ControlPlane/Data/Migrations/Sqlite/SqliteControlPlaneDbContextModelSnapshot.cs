@@ -764,6 +764,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasPrecision(18, 6)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("QuotaEnforcement")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("RequestsPerSecondPerKey")
                         .HasColumnType("REAL");
 
@@ -826,6 +831,146 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.ProcessedUsageBatch", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("BatchId");
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.ToTable("ProcessedUsageBatches");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.UsageAggregate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CredentialKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EstimatedInputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EstimatedOutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Granularity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyOver60s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencySumMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo100Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo10s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo1s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo2500Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo250Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo25Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo30s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo500Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo50Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo5s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo60s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MalformedUsage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests2xx")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests3xx")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests4xx")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests5xx")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Granularity", "BucketStart");
+
+                    b.HasIndex("TenantId", "Granularity", "BucketStart", "Model", "CredentialKind", "CredentialId")
+                        .IsUnique();
+
+                    b.ToTable("UsageAggregates");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1239,6 +1384,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.UsageAggregate", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
