@@ -13,6 +13,13 @@ internal sealed class BillingOptions
     /// <summary>How often each replica looks for months to close.</summary>
     public TimeSpan CloseInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The first month (yyyy-MM) that gets invoices. Months before it are never invoiced, whatever the tenants'
+    /// creation dates: set it when turning billing on in a deployment whose tenants already exist. Unset, each
+    /// tenant's first invoice is for the month it was created in.
+    /// </summary>
+    public string? FirstPeriod { get; set; }
+
     public StripeOptions Stripe { get; set; } = new();
 }
 
@@ -59,6 +66,11 @@ internal sealed class BillingOptionsValidator : IValidateOptions<BillingOptions>
         if (options.CloseInterval < TimeSpan.FromSeconds(1) || options.CloseInterval > TimeSpan.FromHours(1))
         {
             errors.Add($"{s}:CloseInterval is from 00:00:01 to 01:00:00.");
+        }
+
+        if (options.FirstPeriod is not null && !BillingPeriod.TryParse(options.FirstPeriod, out _))
+        {
+            errors.Add($"{s}:FirstPeriod is a month as yyyy-MM, for example 2027-01.");
         }
 
         var stripe = options.Stripe;

@@ -42,6 +42,7 @@ internal sealed partial class InvoiceCloser(IServiceScopeFactory scopes, TimePro
     {
         var now = time.GetUtcNow();
         var lastClosable = BillingPeriod.Containing(now - options.Value.CloseDelay);
+        BillingPeriod.TryParse(options.Value.FirstPeriod, out var first);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
         var tenants = await db.Tenants.AsNoTracking().OrderBy(t => t.Id).Select(t => new { t.Id, t.CreatedAt }).ToListAsync(ct);
@@ -51,6 +52,10 @@ internal sealed partial class InvoiceCloser(IServiceScopeFactory scopes, TimePro
             var last = await db.Invoices.AsNoTracking().Where(i => i.TenantId == tenant.Id)
                 .OrderByDescending(i => i.PeriodStart).Select(i => (DateTimeOffset?)i.PeriodStart).FirstOrDefaultAsync(ct);
             var period = last is { } l ? BillingPeriod.Containing(l).Next : BillingPeriod.Containing(tenant.CreatedAt);
+            if (first is { } f && period.Start < f.Start)
+            {
+                period = f;
+            }
 
             // The month containing now - delay is still open; every month before it is closable.
             for (; period.Start < lastClosable.Start; period = period.Next)

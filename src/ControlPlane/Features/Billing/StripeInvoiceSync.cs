@@ -1,5 +1,6 @@
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Data.Billing;
+using InferenceGateway.ControlPlane.Data.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stripe;
@@ -115,6 +116,7 @@ internal sealed partial class StripeInvoiceSync(
                 new CustomerCreateOptions
                 {
                     Name = tenant.DisplayName,
+                    Email = await BillingEmailAsync(db, tenant.Id, ct),
                     Metadata = new Dictionary<string, string> { ["igw_tenant_id"] = tenant.Id.ToString(), ["igw_tenant_slug"] = tenant.Slug },
                 },
                 Idempotent($"igw-customer-{tenant.Id}"),
@@ -175,6 +177,16 @@ internal sealed partial class StripeInvoiceSync(
         invoice.StripeLastError = null;
         invoice.StripeAttempts++;
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Where Stripe sends the tenant's invoices: its earliest finance member, else its earliest tenant admin.</summary>
+    private static async Task<string?> BillingEmailAsync(ControlPlaneDbContext db, Guid tenantId, CancellationToken ct)
+    {
+        var contacts = await (from m in db.TenantMemberships.AsNoTracking()
+                              join u in db.Users.AsNoTracking() on m.UserId equals u.Id
+                              where m.TenantId == tenantId && (m.Role == Roles.Finance || m.Role == Roles.TenantAdmin)
+                              select new { m.Role, m.CreatedAt, u.Email }).ToListAsync(ct);
+        return contacts.OrderBy(c => c.Role == Roles.Finance ? 0 : 1).ThenBy(c => c.CreatedAt).Select(c => c.Email).FirstOrDefault();
     }
 
     private StripeClient CreateClient()

@@ -16,7 +16,7 @@ namespace InferenceGateway.ControlPlane.Features.Billing;
 internal static partial class StripeWebhookApi
 {
     public const string Route = "/api/v1/billing/stripe/webhook";
-    private const int MaxPayloadChars = 512 * 1024;
+    private const int MaxPayloadBytes = 512 * 1024;
 
     public static IEndpointRouteBuilder MapStripeWebhook(this IEndpointRouteBuilder endpoints)
     {
@@ -34,20 +34,21 @@ internal static partial class StripeWebhookApi
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: "Stripe webhooks are not configured on this gateway.");
         }
 
-        using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
-        var buffer = new char[MaxPayloadChars + 1];
-        var length = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
-        if (length > MaxPayloadChars)
+        // Stripe sends a Content-Length; Kestrel holds the body to it, so the read below is bounded.
+        if (request.ContentLength is not { } length || length > MaxPayloadBytes)
         {
-            return Problems.BadRequest("The payload is larger than a Stripe event.");
+            return Problems.BadRequest($"A Stripe event comes with a Content-Length of at most {MaxPayloadBytes} bytes.");
         }
+
+        using var reader = new StreamReader(request.Body, System.Text.Encoding.UTF8);
+        var payload = await reader.ReadToEndAsync(ct);
 
         Event stripeEvent;
         var now = time.GetUtcNow();
         try
         {
             stripeEvent = EventUtility.ConstructEvent(
-                new string(buffer, 0, length), request.Headers["Stripe-Signature"].ToString(), stripe.WebhookSecret,
+                payload, request.Headers["Stripe-Signature"].ToString(), stripe.WebhookSecret,
                 (long)stripe.WebhookTolerance.TotalSeconds, now.ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
         }
         catch (StripeException)

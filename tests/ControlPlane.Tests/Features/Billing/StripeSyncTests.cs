@@ -35,6 +35,8 @@ public sealed class StripeSyncTests(StripeControlPlaneApp app) : IClassFixture<S
     public async Task Sync_CreatesOneCustomerPerTenant_ItemsAndAFinalizedInvoice_WithIdempotencyKeys()
     {
         var (tenant, busy, quiet) = await ClosedTenantAsync();
+        var (adminEmail, _, _) = await app.MemberAsync(tenant, "tenant-admin");
+        var (financeEmail, _, _) = await app.MemberAsync(tenant, "finance");
 
         Assert.True(await SyncAsync() >= 2);
 
@@ -42,6 +44,10 @@ public sealed class StripeSyncTests(StripeControlPlaneApp app) : IClassFixture<S
         var customers = Stripe.CallsTo("/v1/customers").Where(c => c.IdempotencyKey == $"igw-customer-{tenant}").ToList();
         Assert.Single(customers);
         Assert.Equal(tenant, customers[0].Form["metadata[igw_tenant_id]"]);
+
+        // Stripe emails the invoices to the tenant's finance member rather than its admin.
+        Assert.Equal(financeEmail, customers[0].Form["email"]);
+        Assert.NotEqual(adminEmail, financeEmail);
 
         var calls = CallsFor(busy);
         var invoiceCall = Assert.Single(calls, c => c.Path == "/v1/invoices");
