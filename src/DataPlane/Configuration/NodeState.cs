@@ -177,6 +177,9 @@ internal sealed class KeyEntry
     /// <summary>For the previous secret of a rotated key: when it stops working.</summary>
     public DateTimeOffset? GraceUntil { get; init; }
 
+    /// <summary>The caller this key authenticates as, built on first use (see <c>ApiKeyValidator</c>).</summary>
+    internal Authentication.Caller? Caller { get; set; }
+
     public bool IsValidAt(DateTimeOffset now) =>
         (ExpiresAt is not { } expires || expires > now) && (GraceUntil is not { } grace || grace > now);
 }
