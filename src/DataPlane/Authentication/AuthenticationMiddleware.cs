@@ -10,7 +10,7 @@ namespace InferenceGateway.DataPlane.Authentication;
 /// <see cref="Caller"/> on the request. Credentials come from <c>Authorization: Bearer</c> or <c>X-API-Key</c>,
 /// never the URL. Every failure of every kind is the same 401; the caller's blocks are checked right after.
 /// </summary>
-internal sealed class AuthenticationMiddleware(RequestDelegate next, TimeProvider time)
+internal sealed class AuthenticationMiddleware(RequestDelegate next, JwtValidator jwts, TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -24,9 +24,17 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, TimeProvide
         var presented = PresentedKey(context.Request.Headers);
         var state = request.State!;
         var now = time.GetUtcNow();
-        var caller = JwtForm.Matches(presented) ? null : ApiKeyValidator.Validate(presented, state, request.Tenant, now);
-        return Authenticated(context, request, caller, now);
+        if (!JwtForm.Matches(presented))
+        {
+            return Authenticated(context, request, ApiKeyValidator.Validate(presented, state, request.Tenant, now), now);
+        }
+
+        var pending = jwts.ValidateAsync(presented, state, now);
+        return pending.IsCompletedSuccessfully ? Authenticated(context, request, pending.Result, now) : AuthenticatedAsync(context, request, pending, now);
     }
+
+    private async Task AuthenticatedAsync(HttpContext context, GatewayRequest request, ValueTask<Caller?> pending, DateTimeOffset now) =>
+        await Authenticated(context, request, await pending, now);
 
     private Task Authenticated(HttpContext context, GatewayRequest request, Caller? caller, DateTimeOffset now)
     {

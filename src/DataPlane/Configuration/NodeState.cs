@@ -51,6 +51,9 @@ internal sealed class NodeState
 
     public BlockSet Blocks { get; }
 
+    /// <summary>The platform issuer and the tenant OAuth clients whose access tokens this state accepts.</summary>
+    public Authentication.TokenIssuers Issuers { get; init; } = Authentication.TokenIssuers.Empty;
+
     /// <summary>
     /// Keys already verified against this state, by their text: a repeat caller skips the SHA-256. Only keys that
     /// passed verification enter, so invented keys cannot fill it; a new state (a revocation, say) starts empty.

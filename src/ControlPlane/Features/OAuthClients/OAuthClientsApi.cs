@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Data.Identity;
 using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.Plans;
@@ -13,7 +15,8 @@ namespace InferenceGateway.ControlPlane.Features.OAuthClients;
 
 /// <summary>
 /// A tenant's OAuth clients (client credentials grant). The secret is shown once; OpenIddict stores only its hash.
-/// A revoked client gets no new token, and its unexpired tokens are refused by the admin API at once.
+/// A revoked client gets no new token, and its unexpired tokens are refused by the admin API at once and by
+/// every node as soon as the revision that removes it arrives. Clients travel to nodes as configuration deltas.
 /// </summary>
 internal static class OAuthClientsApi
 {
@@ -36,7 +39,7 @@ internal static class OAuthClientsApi
 
     private static async Task<IResult> CreateAsync(
         Guid tenantId, CreateOAuthClientRequest request, ControlPlaneDbContext db, IOpenIddictApplicationManager applications,
-        AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
+        AdminCallerAccessor callers, ConfigPublisher publisher, TimeProvider time, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -85,7 +88,9 @@ internal static class OAuthClientsApi
         IdentityAudit.Add(db, callers.Caller.Actor, now, tenantId, "oauth_client.created", $"oauth_client/{client.Id}", $"Registered OAuth client '{client.Name}' ({client.ClientId}).");
         await db.SaveChangesAsync(ct);
         await applications.CreateAsync(Descriptor(client, secret), ct);
+        await publisher.AddRevisionAsync([new OAuthClientChanged { Client = SnapshotMapper.OAuthClient(client) }], "oauth_client.created", now, ct);
         await transaction.CommitAsync(ct);
+        publisher.Committed();
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/oauth-clients/{client.Id}", new OAuthClientSecretResponse(OAuthClientResponse.From(client), secret));
     }
 
@@ -138,7 +143,8 @@ internal static class OAuthClientsApi
     }
 
     private static async Task<IResult> RevokeAsync(
-        Guid tenantId, Guid clientId, ControlPlaneDbContext db, IOpenIddictApplicationManager applications, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
+        Guid tenantId, Guid clientId, ControlPlaneDbContext db, IOpenIddictApplicationManager applications, AdminCallerAccessor callers,
+        ConfigPublisher publisher, TimeProvider time, CancellationToken ct)
     {
         if (await db.OAuthClients.FirstOrDefaultAsync(c => c.Id == clientId && c.TenantId == tenantId, ct) is not { } client)
         {
@@ -160,7 +166,10 @@ internal static class OAuthClientsApi
             await applications.DeleteAsync(application, ct);
         }
 
+        // Nodes drop the client with this revision: its unexpired tokens are refused from then on.
+        await publisher.AddRevisionAsync([new OAuthClientRemoved { Id = client.Id }], "oauth_client.revoked", client.RevokedAt.Value, ct);
         await transaction.CommitAsync(ct);
+        publisher.Committed();
         return TypedResults.Ok(OAuthClientResponse.From(client));
     }
 
