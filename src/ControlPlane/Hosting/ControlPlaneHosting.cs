@@ -195,7 +195,7 @@ public static class ControlPlaneHosting
         tenant.MapTenantAuditApi();
         tenant.MapMembersApi();
         tenant.MapOAuthClientsApi();
-        endpoints.MapBilling(api, tenant);
+        endpoints.MapBilling(api, platform, tenant);
         endpoints.MapInvitationAcceptance();
         endpoints.MapAccountPages();
         endpoints.MapConnectEndpoints();

@@ -20,11 +20,12 @@ internal static class BillingHosting
         return builder;
     }
 
-    /// <summary>The invoice routes of the tenant group, the by-id route (membership checked in the handler) and Stripe's webhook.</summary>
-    public static void MapBilling(this IEndpointRouteBuilder endpoints, RouteGroupBuilder api, RouteGroupBuilder tenant)
+    /// <summary>The invoice routes of the tenant group, the by-id route (membership checked in the handler), the operator's sync retry and Stripe's webhook.</summary>
+    public static void MapBilling(this IEndpointRouteBuilder endpoints, RouteGroupBuilder api, RouteGroupBuilder platform, RouteGroupBuilder tenant)
     {
         tenant.MapInvoicesApi();
         api.MapInvoiceByIdApi();
+        platform.MapStripeSyncApi();
         endpoints.MapStripeWebhook();
     }
 }

@@ -140,6 +140,29 @@ public sealed class StripeSyncTests(StripeControlPlaneApp app) : IClassFixture<S
         Assert.Contains(synced.StripeInvoiceId, invoicesMade);
     }
 
+    [Fact]
+    public async Task Retry_QueuesAFailedInvoiceAgain_AndRefusesASyncedOne()
+    {
+        var (_, busy, quiet) = await ClosedTenantAsync();
+        Stripe.FailNext = ((p, form) => p == "/v1/invoices" && form.GetValueOrDefault("metadata[igw_invoice_id]") == busy.Id.ToString(), false);
+        await SyncAsync();
+
+        // As after the last allowed attempt.
+        await app.WithDbAsync(db => db.Invoices.Where(i => i.Id == busy.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.StripeState, StripeSyncState.Failed).SetProperty(i => i.StripeNextAttemptAt, (DateTimeOffset?)null)));
+        Assert.Equal(0, await SyncAsync());
+
+        var queued = await app.Admin().PostOkAsync($"/api/v1/billing/invoices/{busy.Id}/stripe-sync", new { }, HttpStatusCode.OK);
+        Assert.Equal("pending", (string)queued["stripe"]!["state"]!);
+        Assert.Equal(0, (int)queued["stripe"]!["attempts"]!);
+        Assert.True(await SyncAsync() >= 1);
+        Assert.Equal(StripeSyncState.Synced, await app.WithDbAsync(db => db.Invoices.Where(i => i.Id == busy.Id).Select(i => i.StripeState).SingleAsync()));
+
+        var again = await app.Admin().PostAsync($"/api/v1/billing/invoices/{quiet.Id}/stripe-sync", Api.Json("{}"));
+        await again.ProblemAsync(HttpStatusCode.Conflict);
+        await (await app.Admin().PostAsync($"/api/v1/billing/invoices/{Guid.NewGuid()}/stripe-sync", Api.Json("{}"))).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
     private async Task<HttpResponseMessage> PostWebhookAsync(string payload, string? signature)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/billing/stripe/webhook") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
