@@ -43,12 +43,27 @@ internal sealed partial class InvoiceCloser(IServiceScopeFactory scopes, TimePro
         var now = time.GetUtcNow();
         var lastClosable = BillingPeriod.Containing(now - options.Value.CloseDelay);
         BillingPeriod.TryParse(options.Value.FirstPeriod, out var first);
+        if (first is { } firstPeriod && firstPeriod.Start >= lastClosable.Start)
+        {
+            return 0;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
         var tenants = await db.Tenants.AsNoTracking().OrderBy(t => t.Id).Select(t => new { t.Id, t.CreatedAt }).ToListAsync(ct);
+
+        // Months close in order, so a tenant with an invoice for the newest closable month has them all: between
+        // month boundaries one query per run, not one per tenant.
+        var newest = lastClosable.Start.AddMonths(-1);
+        var closed = (await db.Invoices.AsNoTracking().Where(i => i.PeriodStart == newest).Select(i => i.TenantId).ToListAsync(ct)).ToHashSet();
         var written = 0;
         foreach (var tenant in tenants)
         {
+            if (closed.Contains(tenant.Id) || tenant.CreatedAt >= lastClosable.Start)
+            {
+                continue;
+            }
+
             var last = await db.Invoices.AsNoTracking().Where(i => i.TenantId == tenant.Id)
                 .OrderByDescending(i => i.PeriodStart).Select(i => (DateTimeOffset?)i.PeriodStart).FirstOrDefaultAsync(ct);
             var period = last is { } l ? BillingPeriod.Containing(l).Next : BillingPeriod.Containing(tenant.CreatedAt);
