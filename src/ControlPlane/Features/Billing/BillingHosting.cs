@@ -15,6 +15,9 @@ internal static class BillingHosting
         services.AddSingleton<InvoiceCloser>();
         services.AddHostedService(sp => sp.GetRequiredService<InvoiceCloser>());
         services.AddHttpClient(StripeInvoiceSync.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
+
+        // The sync logs each attempt itself; the client's per-request lines add nothing.
+        builder.Logging.AddFilter($"System.Net.Http.HttpClient.{StripeInvoiceSync.HttpClientName}", LogLevel.Warning);
         services.AddSingleton<StripeInvoiceSync>();
         services.AddHostedService(sp => sp.GetRequiredService<StripeInvoiceSync>());
         return builder;
