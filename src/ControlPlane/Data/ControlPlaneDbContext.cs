@@ -49,6 +49,8 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
 
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
 
+    public DbSet<ExternalIssuer> ExternalIssuers => Set<ExternalIssuer>();
+
     /// <summary>Whether this context talks to SQLite (standalone mode).</summary>
     public abstract bool IsSqlite { get; }
 
@@ -60,6 +62,7 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
         modelBuilder.ApplyConfiguration(new InvitationConfiguration());
         modelBuilder.ApplyConfiguration(new SigningKeyConfiguration());
         modelBuilder.ApplyConfiguration(new OAuthClientConfiguration());
+        modelBuilder.ApplyConfiguration(new ExternalIssuerConfiguration());
 
         modelBuilder.Entity<Plan>(e =>
         {

@@ -5,6 +5,7 @@ using InferenceGateway.ControlPlane.Features.ApiKeys;
 using InferenceGateway.ControlPlane.Features.Audit;
 using InferenceGateway.ControlPlane.Features.Blocks;
 using InferenceGateway.ControlPlane.Features.Configuration;
+using InferenceGateway.ControlPlane.Features.ExternalIssuers;
 using InferenceGateway.ControlPlane.Features.Fleet;
 using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
@@ -193,6 +194,7 @@ public static class ControlPlaneHosting
         tenant.MapTenantAuditApi();
         tenant.MapMembersApi();
         tenant.MapOAuthClientsApi();
+        tenant.MapExternalIssuersApi();
         endpoints.MapInvitationAcceptance();
         endpoints.MapAccountPages();
         endpoints.MapConnectEndpoints();
