@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.OAuthClients;
 
@@ -37,7 +38,7 @@ internal static class OAuthClientsApi
         return tenant;
     }
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<OAuthClientSecretResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         Guid tenantId, CreateOAuthClientRequest request, ControlPlaneDbContext db, IOpenIddictApplicationManager applications,
         AdminCallerAccessor callers, ConfigPublisher publisher, TimeProvider time, CancellationToken ct)
     {
@@ -94,7 +95,7 @@ internal static class OAuthClientsApi
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/oauth-clients/{client.Id}", new OAuthClientSecretResponse(OAuthClientResponse.From(client), secret));
     }
 
-    private static async Task<IResult> ListAsync(Guid tenantId, ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<OAuthClientResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(Guid tenantId, ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -114,12 +115,12 @@ internal static class OAuthClientsApi
             .ToPageAsync(page, pageSize, OAuthClientResponse.From, ct));
     }
 
-    private static async Task<IResult> GetAsync(Guid tenantId, Guid clientId, ControlPlaneDbContext db, CancellationToken ct) =>
+    private static async Task<Results<Ok<OAuthClientResponse>, ProblemHttpResult>> GetAsync(Guid tenantId, Guid clientId, ControlPlaneDbContext db, CancellationToken ct) =>
         await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId && c.TenantId == tenantId, ct) is { } client
             ? TypedResults.Ok(OAuthClientResponse.From(client))
             : Problems.NotFound("OAuth client");
 
-    private static async Task<IResult> RotateAsync(
+    private static async Task<Results<Ok<OAuthClientSecretResponse>, ProblemHttpResult>> RotateAsync(
         Guid tenantId, Guid clientId, ControlPlaneDbContext db, IOpenIddictApplicationManager applications, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
     {
         if (await db.OAuthClients.FirstOrDefaultAsync(c => c.Id == clientId && c.TenantId == tenantId, ct) is not { } client)
@@ -142,7 +143,7 @@ internal static class OAuthClientsApi
         return TypedResults.Ok(new OAuthClientSecretResponse(OAuthClientResponse.From(client), secret));
     }
 
-    private static async Task<IResult> RevokeAsync(
+    private static async Task<Results<Ok<OAuthClientResponse>, ProblemHttpResult>> RevokeAsync(
         Guid tenantId, Guid clientId, ControlPlaneDbContext db, IOpenIddictApplicationManager applications, AdminCallerAccessor callers,
         ConfigPublisher publisher, TimeProvider time, CancellationToken ct)
     {
