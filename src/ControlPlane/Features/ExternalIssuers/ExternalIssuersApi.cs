@@ -42,18 +42,18 @@ internal static partial class ExternalIssuersApi
     {
         if (await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct) is not { } tenant)
         {
-            return NotFound("tenant");
+            return Problems.NotFound("tenant");
         }
 
         var errors = await ValidateAsync(request, tenant.Slug, db, urls, identity.Value, ct);
         if (errors.Any)
         {
-            return (ValidationProblem)errors.ToResult();
+            return errors.ToResult();
         }
 
         if (await db.ExternalIssuers.AnyAsync(i => i.TenantId == tenantId && i.Issuer == request.Issuer, ct))
         {
-            return Conflict("The tenant already has an issuer with this issuer URL; change that one instead.");
+            return Problems.Conflict("The tenant already has an issuer with this issuer URL; change that one instead.");
         }
 
         var issuer = new ExternalIssuer
@@ -75,7 +75,7 @@ internal static partial class ExternalIssuersApi
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
-            return NotFound("tenant");
+            return Problems.NotFound("tenant");
         }
 
         var issuers = await db.ExternalIssuers.AsNoTracking().Where(i => i.TenantId == tenantId).OrderBy(i => i.CreatedAt).ThenBy(i => i.Id).ToListAsync(ct);
@@ -85,7 +85,7 @@ internal static partial class ExternalIssuersApi
     private static async Task<Results<Ok<ExternalIssuerResponse>, ProblemHttpResult>> GetAsync(Guid tenantId, Guid issuerId, ControlPlaneDbContext db, CancellationToken ct) =>
         await db.ExternalIssuers.AsNoTracking().FirstOrDefaultAsync(i => i.Id == issuerId && i.TenantId == tenantId, ct) is { } issuer
             ? TypedResults.Ok(ExternalIssuerResponse.From(issuer))
-            : NotFound("external issuer");
+            : Problems.NotFound("external issuer");
 
     private static async Task<Results<Ok<ExternalIssuerResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid tenantId, Guid issuerId, ExternalIssuerRequest request, ControlPlaneDbContext db, AdminChanges changes, EndpointUrlValidator urls,
@@ -93,19 +93,19 @@ internal static partial class ExternalIssuersApi
     {
         if (await db.ExternalIssuers.FirstOrDefaultAsync(i => i.Id == issuerId && i.TenantId == tenantId, ct) is not { } issuer)
         {
-            return NotFound("external issuer");
+            return Problems.NotFound("external issuer");
         }
 
         var slug = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Slug).SingleAsync(ct);
         var errors = await ValidateAsync(request, slug, db, urls, identity.Value, ct);
         if (errors.Any)
         {
-            return (ValidationProblem)errors.ToResult();
+            return errors.ToResult();
         }
 
         if (request.Issuer != issuer.Issuer && await db.ExternalIssuers.AnyAsync(i => i.TenantId == tenantId && i.Issuer == request.Issuer && i.Id != issuerId, ct))
         {
-            return Conflict("The tenant already has another issuer with this issuer URL.");
+            return Problems.Conflict("The tenant already has another issuer with this issuer URL.");
         }
 
         Apply(issuer, request, changes.Now);
@@ -118,7 +118,7 @@ internal static partial class ExternalIssuersApi
     {
         if (await db.ExternalIssuers.FirstOrDefaultAsync(i => i.Id == issuerId && i.TenantId == tenantId, ct) is not { } issuer)
         {
-            return NotFound("external issuer");
+            return Problems.NotFound("external issuer");
         }
 
         db.ExternalIssuers.Remove(issuer);
@@ -222,12 +222,6 @@ internal static partial class ExternalIssuersApi
 
         return errors;
     }
-
-    private static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No {what} with that id exists.");
-
-    private static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial Regex NameRegex();
