@@ -252,7 +252,7 @@ internal sealed partial class DemoSeeder(
             $"  gateway (data plane)   {facts.GatewayUrl}",
             $"  control-plane API      {facts.ControlPlaneUrl}",
             $"  API reference          {facts.ApiReferenceUrl}",
-            $"  portal                 {facts.PortalUrl} (sign in with the admin token)",
+            $"  portal                 {facts.PortalUrl} (sign in as {PlatformAdminEmail}; its password is in {data.FactsFile})",
             $"  sample model           {facts.SampleModelUrl}",
             $"  admin token            in {facts.AdminTokenFile}",
             $"  data                   {data.Directory}",

@@ -4,21 +4,6 @@ using InferenceGateway.ControlPlane.Infrastructure;
 
 namespace InferenceGateway.ControlPlane.Features.ModelEndpoints;
 
-internal sealed record UpstreamCredentialRequest(string? HeaderName, string? Value);
-
-internal sealed record CreateModelEndpointRequest(
-    string? Model,
-    string? BaseUrl,
-    UpstreamCredentialRequest? UpstreamCredential,
-    int? TimeoutSeconds,
-    bool? Enabled,
-    List<string>? AllowedMethods = null,
-    bool? ForwardClientAddress = null,
-    int? StreamMaxDurationSeconds = null,
-    int? StreamMaxIdleSeconds = null,
-    ImageRulesRequest? ImageRules = null,
-    OutputHardeningRequest? OutputHardening = null);
-
 /// <summary>PATCH body. <c>upstreamCredential: null</c> removes the credential; the model name cannot change.</summary>
 internal sealed record UpdateModelEndpointRequest
 {
@@ -48,40 +33,25 @@ internal sealed record UpdateModelEndpointRequest
     public Optional<OutputHardeningRequest?> OutputHardening { get; init; }
 }
 
-/// <summary>Says which header carries the upstream credential, never its value.</summary>
-internal sealed record UpstreamCredentialResponse(string HeaderName, bool Configured);
-
-internal sealed record ModelEndpointResponse(
-    Guid Id,
-    Guid TenantId,
-    string Model,
-    string BaseUrl,
-    UpstreamCredentialResponse? UpstreamCredential,
-    int TimeoutSeconds,
-    bool Enabled,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    IReadOnlyList<string> AllowedMethods,
-    bool ForwardClientAddress,
-    int StreamMaxDurationSeconds,
-    int StreamMaxIdleSeconds,
-    ImageRulesSnapshot? ImageRules,
-    OutputHardeningSnapshot? OutputHardening)
+internal static class ModelEndpointResponses
 {
-    public static ModelEndpointResponse From(ModelEndpoint e) => new(
-        e.Id,
-        e.TenantId,
-        e.Model,
-        e.BaseUrl,
-        e.UpstreamHeaderName is null ? null : new UpstreamCredentialResponse(e.UpstreamHeaderName, e.ProtectedUpstreamCredential is not null),
-        e.TimeoutSeconds,
-        e.Enabled,
-        e.CreatedAt,
-        e.UpdatedAt,
-        e.AllowedMethods ?? EndpointMethods.Default,
-        e.ForwardClientAddress,
-        e.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
-        e.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
-        ModelEndpointRules.ReadImageRules(e),
-        ModelEndpointRules.ReadOutputHardening(e));
+    extension(ModelEndpointResponse)
+    {
+        public static ModelEndpointResponse From(ModelEndpoint e) => new(
+            e.Id,
+            e.TenantId,
+            e.Model,
+            e.BaseUrl,
+            e.UpstreamHeaderName is null ? null : new UpstreamCredentialResponse(e.UpstreamHeaderName, e.ProtectedUpstreamCredential is not null),
+            e.TimeoutSeconds,
+            e.Enabled,
+            e.CreatedAt,
+            e.UpdatedAt,
+            e.AllowedMethods ?? EndpointMethods.Default,
+            e.ForwardClientAddress,
+            e.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
+            e.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
+            ModelEndpointRules.ReadImageRules(e),
+            ModelEndpointRules.ReadOutputHardening(e));
+    }
 }
