@@ -12,6 +12,9 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+
+        // A PATCH body says only what changes: absent Optional fields are not written.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver { Modifiers = { OptionalFields.SkipAbsent } },
     };
 
     public Task<MeResponse> GetMeAsync(CancellationToken ct = default) => SendAsync<MeResponse>(HttpMethod.Get, "api/v1/me", null, ct);
@@ -22,6 +25,9 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
     public Task<TenantResponse> GetTenantAsync(Guid tenantId, CancellationToken ct = default) => SendAsync<TenantResponse>(HttpMethod.Get, $"api/v1/tenants/{tenantId}", null, ct);
 
     public Task<TenantResponse> CreateTenantAsync(CreateTenantRequest request, CancellationToken ct = default) => SendAsync<TenantResponse>(HttpMethod.Post, "api/v1/tenants", request, ct);
+
+    public Task<TenantResponse> UpdateTenantAsync(Guid tenantId, UpdateTenantRequest request, CancellationToken ct = default) =>
+        SendAsync<TenantResponse>(HttpMethod.Patch, $"api/v1/tenants/{tenantId}", request, ct);
 
     public Task<TenantResponse> SuspendTenantAsync(Guid tenantId, SuspendTenantRequest request, CancellationToken ct = default) =>
         SendAsync<TenantResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/suspend", request, ct);
@@ -35,8 +41,8 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
     public Task<ModelEndpointResponse> CreateEndpointAsync(Guid tenantId, CreateModelEndpointRequest request, CancellationToken ct = default) =>
         SendAsync<ModelEndpointResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/endpoints", request, ct);
 
-    public Task<ModelEndpointResponse> UpdateEndpointAsync(Guid tenantId, Guid endpointId, ModelEndpointPatch patch, CancellationToken ct = default) =>
-        SendAsync<ModelEndpointResponse>(HttpMethod.Patch, $"api/v1/tenants/{tenantId}/endpoints/{endpointId}", patch, ct);
+    public Task<ModelEndpointResponse> UpdateEndpointAsync(Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, CancellationToken ct = default) =>
+        SendAsync<ModelEndpointResponse>(HttpMethod.Patch, $"api/v1/tenants/{tenantId}/endpoints/{endpointId}", request, ct);
 
     public Task DeleteEndpointAsync(Guid tenantId, Guid endpointId, CancellationToken ct = default) =>
         SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/tenants/{tenantId}/endpoints/{endpointId}", null, ct);
@@ -85,6 +91,21 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
 
     public Task<OAuthClientResponse> RevokeOAuthClientAsync(Guid tenantId, Guid clientId, CancellationToken ct = default) =>
         SendAsync<OAuthClientResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/oauth-clients/{clientId}/revoke", null, ct);
+
+    public Task<PagedList<PlanResponse>> ListPlansAsync(int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        SendAsync<PagedList<PlanResponse>>(HttpMethod.Get, "api/v1/plans" + Query(("page", page), ("pageSize", pageSize)), null, ct);
+
+    public Task<PlanResponse> CreatePlanAsync(PlanRequest request, CancellationToken ct = default) => SendAsync<PlanResponse>(HttpMethod.Post, "api/v1/plans", request, ct);
+
+    public Task<PlanResponse> UpdatePlanAsync(Guid planId, PlanRequest request, CancellationToken ct = default) =>
+        SendAsync<PlanResponse>(HttpMethod.Patch, $"api/v1/plans/{planId}", request, ct);
+
+    public Task<PagedList<BlockResponse>> ListBlocksAsync(bool all = false, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        SendAsync<PagedList<BlockResponse>>(HttpMethod.Get, "api/v1/blocks" + Query(("all", all ? "true" : null), ("page", page), ("pageSize", pageSize)), null, ct);
+
+    public Task<BlockResponse> CreateBlockAsync(CreateBlockRequest request, CancellationToken ct = default) => SendAsync<BlockResponse>(HttpMethod.Post, "api/v1/blocks", request, ct);
+
+    public Task LiftBlockAsync(Guid blockId, CancellationToken ct = default) => SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/blocks/{blockId}", null, ct);
 
     public Task<FleetResponse> GetFleetAsync(CancellationToken ct = default) => SendAsync<FleetResponse>(HttpMethod.Get, "api/v1/dataplane/nodes", null, ct);
 

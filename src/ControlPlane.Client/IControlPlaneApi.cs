@@ -16,6 +16,8 @@ public interface IControlPlaneApi
 
     Task<TenantResponse> CreateTenantAsync(CreateTenantRequest request, CancellationToken ct = default);
 
+    Task<TenantResponse> UpdateTenantAsync(Guid tenantId, UpdateTenantRequest request, CancellationToken ct = default);
+
     Task<TenantResponse> SuspendTenantAsync(Guid tenantId, SuspendTenantRequest request, CancellationToken ct = default);
 
     Task<TenantResponse> ResumeTenantAsync(Guid tenantId, CancellationToken ct = default);
@@ -24,7 +26,7 @@ public interface IControlPlaneApi
 
     Task<ModelEndpointResponse> CreateEndpointAsync(Guid tenantId, CreateModelEndpointRequest request, CancellationToken ct = default);
 
-    Task<ModelEndpointResponse> UpdateEndpointAsync(Guid tenantId, Guid endpointId, ModelEndpointPatch patch, CancellationToken ct = default);
+    Task<ModelEndpointResponse> UpdateEndpointAsync(Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, CancellationToken ct = default);
 
     Task DeleteEndpointAsync(Guid tenantId, Guid endpointId, CancellationToken ct = default);
 
@@ -58,6 +60,19 @@ public interface IControlPlaneApi
     Task<OAuthClientSecretResponse> RotateOAuthClientSecretAsync(Guid tenantId, Guid clientId, CancellationToken ct = default);
 
     Task<OAuthClientResponse> RevokeOAuthClientAsync(Guid tenantId, Guid clientId, CancellationToken ct = default);
+
+    Task<PagedList<PlanResponse>> ListPlansAsync(int page = 1, int pageSize = 50, CancellationToken ct = default);
+
+    Task<PlanResponse> CreatePlanAsync(PlanRequest request, CancellationToken ct = default);
+
+    Task<PlanResponse> UpdatePlanAsync(Guid planId, PlanRequest request, CancellationToken ct = default);
+
+    /// <summary>Blocks in force, or every block with <paramref name="all"/>.</summary>
+    Task<PagedList<BlockResponse>> ListBlocksAsync(bool all = false, int page = 1, int pageSize = 50, CancellationToken ct = default);
+
+    Task<BlockResponse> CreateBlockAsync(CreateBlockRequest request, CancellationToken ct = default);
+
+    Task LiftBlockAsync(Guid blockId, CancellationToken ct = default);
 
     Task<FleetResponse> GetFleetAsync(CancellationToken ct = default);
 

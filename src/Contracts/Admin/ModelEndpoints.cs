@@ -58,3 +58,32 @@ public sealed record ModelEndpointResponse(
     int StreamMaxIdleSeconds,
     ImageRulesSnapshot? ImageRules,
     OutputHardeningSnapshot? OutputHardening);
+
+/// <summary>PATCH body. <c>upstreamCredential: null</c> removes the credential; the model name cannot change.</summary>
+public sealed record UpdateModelEndpointRequest
+{
+    public Optional<string> Model { get; init; }
+
+    public Optional<string> BaseUrl { get; init; }
+
+    public Optional<UpstreamCredentialRequest?> UpstreamCredential { get; init; }
+
+    public Optional<int> TimeoutSeconds { get; init; }
+
+    public Optional<bool> Enabled { get; init; }
+
+    /// <summary>Null restores the default set.</summary>
+    public Optional<List<string>?> AllowedMethods { get; init; }
+
+    public Optional<bool> ForwardClientAddress { get; init; }
+
+    public Optional<int> StreamMaxDurationSeconds { get; init; }
+
+    public Optional<int> StreamMaxIdleSeconds { get; init; }
+
+    /// <summary>Replaces the image rules whole; <c>null</c> removes them.</summary>
+    public Optional<ImageRulesRequest?> ImageRules { get; init; }
+
+    /// <summary>Replaces the output hardening whole; <c>null</c> removes it.</summary>
+    public Optional<OutputHardeningRequest?> OutputHardening { get; init; }
+}

@@ -14,3 +14,13 @@ public sealed record TenantResponse(
     DateTimeOffset UpdatedAt,
     DateTimeOffset? SuspendedAt,
     string? SuspendedReason);
+
+/// <summary>PATCH body; the slug cannot change because it is part of every gateway URL of the tenant.</summary>
+public sealed record UpdateTenantRequest
+{
+    public Optional<string> Slug { get; init; }
+
+    public Optional<string> DisplayName { get; init; }
+
+    public Optional<Guid> PlanId { get; init; }
+}

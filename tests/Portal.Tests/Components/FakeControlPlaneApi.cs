@@ -56,6 +56,8 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
 
     public Task<TenantResponse> CreateTenantAsync(CreateTenantRequest request, CancellationToken ct = default) => throw new NotSupportedException();
 
+    public Task<TenantResponse> UpdateTenantAsync(Guid tenantId, UpdateTenantRequest request, CancellationToken ct = default) => throw new NotSupportedException();
+
     public Task<TenantResponse> SuspendTenantAsync(Guid tenantId, SuspendTenantRequest request, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<TenantResponse> ResumeTenantAsync(Guid tenantId, CancellationToken ct = default) => throw new NotSupportedException();
@@ -72,7 +74,7 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
             return endpoint;
         });
 
-    public Task<ModelEndpointResponse> UpdateEndpointAsync(Guid tenantId, Guid endpointId, ModelEndpointPatch patch, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<ModelEndpointResponse> UpdateEndpointAsync(Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task DeleteEndpointAsync(Guid tenantId, Guid endpointId, CancellationToken ct = default) => throw new NotSupportedException();
 
@@ -128,6 +130,38 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
     public Task<OAuthClientSecretResponse> RotateOAuthClientSecretAsync(Guid tenantId, Guid clientId, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<OAuthClientResponse> RevokeOAuthClientAsync(Guid tenantId, Guid clientId, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public List<PlanResponse> Plans { get; } = [];
+
+    public List<BlockResponse> Blocks { get; } = [];
+
+    public Task<PagedList<PlanResponse>> ListPlansAsync(int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        Record(nameof(ListPlansAsync), () => Page(Plans, page, pageSize));
+
+    public Task<PlanResponse> CreatePlanAsync(PlanRequest request, CancellationToken ct = default) =>
+        Record(nameof(CreatePlanAsync), () =>
+        {
+            ThrowCreateFailure();
+            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64), new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
+            Plans.Add(plan);
+            return plan;
+        });
+
+    public Task<PlanResponse> UpdatePlanAsync(Guid planId, PlanRequest request, CancellationToken ct = default) => throw new NotSupportedException();
+
+    public Task<PagedList<BlockResponse>> ListBlocksAsync(bool all = false, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        Record($"{nameof(ListBlocksAsync)}:{all}", () => Page(Blocks, page, pageSize));
+
+    public Task<BlockResponse> CreateBlockAsync(CreateBlockRequest request, CancellationToken ct = default) =>
+        Record(nameof(CreateBlockAsync), () =>
+        {
+            ThrowCreateFailure();
+            var block = new BlockResponse(Guid.NewGuid(), request.Target!, request.Value!, null, request.Reason ?? "", default, DateTimeOffset.UnixEpoch.AddDays(1), null, "someone");
+            Blocks.Add(block);
+            return block;
+        });
+
+    public Task LiftBlockAsync(Guid blockId, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task<FleetResponse> GetFleetAsync(CancellationToken ct = default) =>
         Record(nameof(GetFleetAsync), () => new FleetResponse(7, Guid.Empty, "hash", Nodes));

@@ -1,17 +1,6 @@
 using InferenceGateway.ControlPlane.Data;
-using InferenceGateway.ControlPlane.Infrastructure;
 
 namespace InferenceGateway.ControlPlane.Features.Tenants;
-
-/// <summary>PATCH body; the slug cannot change because it is part of every gateway URL of the tenant.</summary>
-internal sealed record UpdateTenantRequest
-{
-    public Optional<string> Slug { get; init; }
-
-    public Optional<string> DisplayName { get; init; }
-
-    public Optional<Guid> PlanId { get; init; }
-}
 
 internal static class TenantResponses
 {
