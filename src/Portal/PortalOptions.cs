@@ -10,6 +10,13 @@ public sealed class PortalOptions
     /// <summary>Base URL of the control plane: its admin API, and the OpenID Connect issuer the portal signs users in with.</summary>
     public string? ControlPlaneUrl { get; set; }
 
+    /// <summary>
+    /// The control plane as browsers reach it (its issuer, <c>ControlPlane:Identity:Issuer</c>), when that differs from
+    /// <see cref="ControlPlaneUrl"/> (a container network name, say). Browsers are sent here to sign in; the portal's own
+    /// calls to it (discovery, tokens) still go to <see cref="ControlPlaneUrl"/>. Empty: the same URL.
+    /// </summary>
+    public string? PublicControlPlaneUrl { get; set; }
+
     /// <summary>The portal's OAuth client id at the control plane (a public client: authorization code + PKCE).</summary>
     public string ClientId { get; set; } = "portal";
 
@@ -41,6 +48,11 @@ internal sealed class PortalOptionsValidator : IValidateOptions<PortalOptions>
         if (!IsHttpUrl(options.GatewayUrl))
         {
             errors.Add($"{PortalOptions.Section}:GatewayUrl is required: the data plane's public http(s) base URL, shown in the how-to-call snippets.");
+        }
+
+        if (!string.IsNullOrEmpty(options.PublicControlPlaneUrl) && !IsHttpUrl(options.PublicControlPlaneUrl))
+        {
+            errors.Add($"{PortalOptions.Section}:PublicControlPlaneUrl must be an http(s) URL without query or fragment when set.");
         }
 
         if (string.IsNullOrWhiteSpace(options.ClientId))

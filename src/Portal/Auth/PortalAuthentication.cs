@@ -20,7 +20,8 @@ internal static class PortalAuthentication
 
     public static IServiceCollection AddPortalAuthentication(this IServiceCollection services, PortalOptions settings)
     {
-        var authority = new Uri(settings.ControlPlaneUrl!.TrimEnd('/') + "/");
+        var internalUrl = new Uri(settings.ControlPlaneUrl!.TrimEnd('/') + "/");
+        var authority = settings.PublicControlPlaneUrl is { Length: > 0 } pub ? new Uri(pub.TrimEnd('/') + "/") : internalUrl;
         var plainHttp = authority.Scheme == Uri.UriSchemeHttp;
         services.AddSingleton<PortalSessions>();
         services.AddScoped<UserTokens>();
@@ -44,6 +45,12 @@ internal static class PortalAuthentication
             {
                 o.Authority = authority.ToString();
                 o.RequireHttpsMetadata = !plainHttp;
+                if (authority != internalUrl)
+                {
+                    o.RequireHttpsMetadata = internalUrl.Scheme == Uri.UriSchemeHttps;
+                    o.MetadataAddress = new Uri(internalUrl, ".well-known/openid-configuration").ToString();
+                    o.BackchannelHttpHandler = new ToInternalUrl(authority, internalUrl) { InnerHandler = new HttpClientHandler() };
+                }
                 o.ClientId = settings.ClientId;
                 o.ResponseType = OpenIdConnectResponseType.Code;
                 o.UsePkce = true;
@@ -100,6 +107,23 @@ internal static class PortalAuthentication
                 [CookieAuthenticationDefaults.AuthenticationScheme, OpenIdConnectDefaults.AuthenticationScheme]);
         }).RequireAuthorization();
         return endpoints;
+    }
+
+    /// <summary>
+    /// Sends the portal's own calls to the control plane's public URL (the token endpoint named in discovery) to its
+    /// internal one; the browser keeps the public URL.
+    /// </summary>
+    internal sealed class ToInternalUrl(Uri publicUrl, Uri internalUrl) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { } uri && Uri.Compare(uri, publicUrl, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                request.RequestUri = new Uri(internalUrl, uri.PathAndQuery.TrimStart('/'));
+            }
+
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private static bool IsLocal(string? url) =>

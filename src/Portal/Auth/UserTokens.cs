@@ -69,7 +69,10 @@ internal sealed partial class UserTokens(
 
         var configuration = await oidc.Get(OpenIdConnectDefaults.AuthenticationScheme).ConfigurationManager!.GetConfigurationAsync(ct);
         using var http = clients.CreateClient(TokenClient);
-        using var response = await http.PostAsync(configuration.TokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+        var tokenEndpoint = options.Value.PublicControlPlaneUrl is { Length: > 0 } pub
+            ? configuration.TokenEndpoint.Replace(pub.TrimEnd('/'), options.Value.ControlPlaneUrl!.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
+            : configuration.TokenEndpoint;
+        using var response = await http.PostAsync(tokenEndpoint, new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["client_id"] = options.Value.ClientId,
