@@ -59,8 +59,8 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
     public Task<ApiKeySecretResponse> RotateApiKeyAsync(Guid tenantId, Guid keyId, RotateApiKeyRequest request, CancellationToken ct = default) =>
         SendAsync<ApiKeySecretResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/api-keys/{keyId}/rotate", request, ct);
 
-    public Task<IReadOnlyList<MemberResponse>> ListMembersAsync(Guid tenantId, CancellationToken ct = default) =>
-        SendAsync<IReadOnlyList<MemberResponse>>(HttpMethod.Get, $"api/v1/tenants/{tenantId}/members", null, ct);
+    public Task<PagedList<MemberResponse>> ListMembersAsync(Guid tenantId, string? role = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        SendAsync<PagedList<MemberResponse>>(HttpMethod.Get, $"api/v1/tenants/{tenantId}/members" + Query(("role", role), ("page", page), ("pageSize", pageSize)), null, ct);
 
     public Task<MemberResponse> ChangeMemberRoleAsync(Guid tenantId, Guid userId, ChangeMemberRequest request, CancellationToken ct = default) =>
         SendAsync<MemberResponse>(HttpMethod.Patch, $"api/v1/tenants/{tenantId}/members/{userId}", request, ct);
@@ -68,8 +68,8 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
     public Task RemoveMemberAsync(Guid tenantId, Guid userId, CancellationToken ct = default) =>
         SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/tenants/{tenantId}/members/{userId}", null, ct);
 
-    public Task<IReadOnlyList<InvitationResponse>> ListInvitationsAsync(Guid tenantId, CancellationToken ct = default) =>
-        SendAsync<IReadOnlyList<InvitationResponse>>(HttpMethod.Get, $"api/v1/tenants/{tenantId}/invitations", null, ct);
+    public Task<PagedList<InvitationResponse>> ListInvitationsAsync(Guid tenantId, string? state = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        SendAsync<PagedList<InvitationResponse>>(HttpMethod.Get, $"api/v1/tenants/{tenantId}/invitations" + Query(("state", state), ("page", page), ("pageSize", pageSize)), null, ct);
 
     public Task<InvitationSecretResponse> CreateInvitationAsync(Guid tenantId, CreateInvitationRequest request, CancellationToken ct = default) =>
         SendAsync<InvitationSecretResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/invitations", request, ct);

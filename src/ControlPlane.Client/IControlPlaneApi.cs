@@ -38,13 +38,13 @@ public interface IControlPlaneApi
 
     Task<ApiKeySecretResponse> RotateApiKeyAsync(Guid tenantId, Guid keyId, RotateApiKeyRequest request, CancellationToken ct = default);
 
-    Task<IReadOnlyList<MemberResponse>> ListMembersAsync(Guid tenantId, CancellationToken ct = default);
+    Task<PagedList<MemberResponse>> ListMembersAsync(Guid tenantId, string? role = null, int page = 1, int pageSize = 50, CancellationToken ct = default);
 
     Task<MemberResponse> ChangeMemberRoleAsync(Guid tenantId, Guid userId, ChangeMemberRequest request, CancellationToken ct = default);
 
     Task RemoveMemberAsync(Guid tenantId, Guid userId, CancellationToken ct = default);
 
-    Task<IReadOnlyList<InvitationResponse>> ListInvitationsAsync(Guid tenantId, CancellationToken ct = default);
+    Task<PagedList<InvitationResponse>> ListInvitationsAsync(Guid tenantId, string? state = null, int page = 1, int pageSize = 50, CancellationToken ct = default);
 
     Task<InvitationSecretResponse> CreateInvitationAsync(Guid tenantId, CreateInvitationRequest request, CancellationToken ct = default);
 

@@ -94,15 +94,15 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
 
     public Task<ApiKeySecretResponse> RotateApiKeyAsync(Guid tenantId, Guid keyId, RotateApiKeyRequest request, CancellationToken ct = default) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<MemberResponse>> ListMembersAsync(Guid tenantId, CancellationToken ct = default) =>
-        Record(nameof(ListMembersAsync), () => (IReadOnlyList<MemberResponse>)Members);
+    public Task<PagedList<MemberResponse>> ListMembersAsync(Guid tenantId, string? role = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        Record($"{nameof(ListMembersAsync)}:{role}:{page}", () => Page(Members.Where(m => role is null || m.Role == role).ToList(), page, pageSize));
 
     public Task<MemberResponse> ChangeMemberRoleAsync(Guid tenantId, Guid userId, ChangeMemberRequest request, CancellationToken ct = default) => throw new NotSupportedException();
 
     public Task RemoveMemberAsync(Guid tenantId, Guid userId, CancellationToken ct = default) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<InvitationResponse>> ListInvitationsAsync(Guid tenantId, CancellationToken ct = default) =>
-        Record(nameof(ListInvitationsAsync), () => (IReadOnlyList<InvitationResponse>)[]);
+    public Task<PagedList<InvitationResponse>> ListInvitationsAsync(Guid tenantId, string? state = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        Record($"{nameof(ListInvitationsAsync)}:{state}:{page}", () => new PagedList<InvitationResponse>([], page, pageSize, 0));
 
     public Task<InvitationSecretResponse> CreateInvitationAsync(Guid tenantId, CreateInvitationRequest request, CancellationToken ct = default) =>
         Record(nameof(CreateInvitationAsync), () =>

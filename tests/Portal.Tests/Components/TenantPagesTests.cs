@@ -87,6 +87,19 @@ public sealed class TenantPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void Members_RoleFilterGoesToTheServer()
+    {
+        Api.Members.Add(new MemberResponse(Guid.NewGuid(), "dev@example.test", "developer", default));
+        Api.Members.Add(new MemberResponse(Guid.NewGuid(), "money@example.test", "finance", default));
+        var page = Render<Members>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
+        page.WaitForAssertion(() => Assert.Contains("money@example.test", page.Markup));
+        page.Find("#roleFilter").Change("developer");
+        page.WaitForAssertion(() => Assert.DoesNotContain("money@example.test", page.Markup));
+        Assert.Contains("dev@example.test", page.Markup);
+        Assert.Contains("ListMembersAsync:developer:1", Api.Calls);
+    }
+
+    [Fact]
     public void Members_InviteRefused_TheMessageIsNextToTheEmail()
     {
         Api.CreateFailure = Validation("email", "The email address is not valid.");
