@@ -74,7 +74,18 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
             return endpoint;
         });
 
-    public Task<ModelEndpointResponse> UpdateEndpointAsync(Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, CancellationToken ct = default) => throw new NotSupportedException();
+    public Task<ModelEndpointResponse> UpdateEndpointAsync(Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, CancellationToken ct = default) =>
+        Record(nameof(UpdateEndpointAsync), () =>
+        {
+            ThrowCreateFailure();
+            var index = Endpoints.FindIndex(e => e.Id == endpointId);
+            Endpoints[index] = Endpoints[index] with
+            {
+                BaseUrl = request.BaseUrl.Or(Endpoints[index].BaseUrl),
+                TimeoutSeconds = request.TimeoutSeconds.Or(Endpoints[index].TimeoutSeconds),
+            };
+            return Endpoints[index];
+        });
 
     public Task DeleteEndpointAsync(Guid tenantId, Guid endpointId, CancellationToken ct = default) => throw new NotSupportedException();
 

@@ -36,6 +36,26 @@ public sealed class TenantPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void Endpoints_Edit_SendsTheChangedFields_AndShowsTheApisRefusalNextToTheField()
+    {
+        Api.Endpoints.Add(FakeControlPlaneApi.Endpoint("chat"));
+        var page = Render<Endpoints>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
+        page.WaitForAssertion(() => Assert.Contains(">chat<", page.Markup));
+        page.FindAll("button").Single(b => b.GetAttribute("aria-label") == "Edit chat").Click();
+        Assert.Equal("https://models.example.com", page.Find("#baseUrl").GetAttribute("value"));
+
+        Api.CreateFailure = Validation("timeoutSeconds", "The timeout is from 1 to 600 seconds.");
+        page.Find("#timeoutSeconds").Change("9000");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Equal("The timeout is from 1 to 600 seconds.", page.Find("#timeoutSeconds-error").TextContent));
+
+        page.Find("#timeoutSeconds").Change("120");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Equal(120, Api.Endpoints.Single().TimeoutSeconds));
+        Assert.Contains("Register an endpoint", page.Markup);
+    }
+
+    [Fact]
     public void Endpoints_ForADeveloper_IsNotFound()
     {
         Api.Me = FakeControlPlaneApi.As("developer");
