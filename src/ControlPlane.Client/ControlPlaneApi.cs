@@ -47,8 +47,9 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
     public Task DeleteEndpointAsync(Guid tenantId, Guid endpointId, CancellationToken ct = default) =>
         SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/tenants/{tenantId}/endpoints/{endpointId}", null, ct);
 
-    public Task<PagedList<ApiKeyResponse>> ListApiKeysAsync(Guid tenantId, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        SendAsync<PagedList<ApiKeyResponse>>(HttpMethod.Get, $"api/v1/tenants/{tenantId}/api-keys" + Query(("page", page), ("pageSize", pageSize)), null, ct);
+    public Task<PagedList<ApiKeyResponse>> ListApiKeysAsync(Guid tenantId, string? status = null, string? search = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        SendAsync<PagedList<ApiKeyResponse>>(
+            HttpMethod.Get, $"api/v1/tenants/{tenantId}/api-keys" + Query(("status", status), ("search", search), ("page", page), ("pageSize", pageSize)), null, ct);
 
     public Task<ApiKeySecretResponse> CreateApiKeyAsync(Guid tenantId, CreateApiKeyRequest request, CancellationToken ct = default) =>
         SendAsync<ApiKeySecretResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/api-keys", request, ct);

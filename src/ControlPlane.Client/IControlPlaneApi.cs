@@ -30,7 +30,7 @@ public interface IControlPlaneApi
 
     Task DeleteEndpointAsync(Guid tenantId, Guid endpointId, CancellationToken ct = default);
 
-    Task<PagedList<ApiKeyResponse>> ListApiKeysAsync(Guid tenantId, int page = 1, int pageSize = 50, CancellationToken ct = default);
+    Task<PagedList<ApiKeyResponse>> ListApiKeysAsync(Guid tenantId, string? status = null, string? search = null, int page = 1, int pageSize = 50, CancellationToken ct = default);
 
     Task<ApiKeySecretResponse> CreateApiKeyAsync(Guid tenantId, CreateApiKeyRequest request, CancellationToken ct = default);
 

@@ -21,7 +21,7 @@ public sealed class ApiKeysPageTests : PortalTestContext
     {
         var page = RenderPage();
         page.WaitForElement("#keyName").Change("ci key");
-        page.Find("form").Submit();
+        page.Find("#create-key").Submit();
 
         page.WaitForAssertion(() => Assert.Equal("igw_abcdef_the-secret-shown-once", page.Find("[data-testid=secret]").TextContent));
         Assert.Contains("shown this once", page.Markup);
@@ -37,7 +37,7 @@ public sealed class ApiKeysPageTests : PortalTestContext
     {
         Api.CreateFailure = Validation("name", "The name is required and has at most 200 characters.");
         var page = RenderPage();
-        page.WaitForElement("form").Submit();
+        page.WaitForElement("#create-key").Submit();
 
         page.WaitForAssertion(() => Assert.Equal("The name is required and has at most 200 characters.", page.Find("#name-error").TextContent));
         Assert.Empty(page.FindAll("[data-testid=secret]"));
@@ -58,6 +58,21 @@ public sealed class ApiKeysPageTests : PortalTestContext
         var page = RenderPage(FakeControlPlaneApi.OtherTenantId);
         page.WaitForAssertion(() => Assert.Contains("Not found", page.Find("h1").TextContent));
         Assert.DoesNotContain(Api.Calls, c => c.Contains(FakeControlPlaneApi.OtherTenantId.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Filter_StatusAndNameGoToTheServer()
+    {
+        Api.Keys.Add(FakeControlPlaneApi.Key("build server"));
+        Api.Keys.Add(FakeControlPlaneApi.Key("old laptop", "revoked"));
+        var page = RenderPage();
+        page.WaitForAssertion(() => Assert.Contains("old laptop", page.Markup));
+        page.Find("#keyStatus").Change("revoked");
+        page.Find("#keySearch").Change("laptop");
+        page.Find("form[aria-label='Filter keys']").Submit();
+        page.WaitForAssertion(() => Assert.DoesNotContain("build server", page.Markup));
+        Assert.Contains("old laptop", page.Markup);
+        Assert.Contains($"ListApiKeysAsync:{FakeControlPlaneApi.TenantId}:revoked:laptop", Api.Calls);
     }
 
     [Fact]

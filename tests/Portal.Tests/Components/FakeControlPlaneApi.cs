@@ -89,8 +89,9 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
 
     public Task DeleteEndpointAsync(Guid tenantId, Guid endpointId, CancellationToken ct = default) => throw new NotSupportedException();
 
-    public Task<PagedList<ApiKeyResponse>> ListApiKeysAsync(Guid tenantId, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        Record($"{nameof(ListApiKeysAsync)}:{tenantId}", () => Page(Keys, page, pageSize));
+    public Task<PagedList<ApiKeyResponse>> ListApiKeysAsync(Guid tenantId, string? status = null, string? search = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        Record($"{nameof(ListApiKeysAsync)}:{tenantId}:{status}:{search}", () =>
+            Page(Keys.Where(k => (status is null || k.Status == status) && (search is null || k.Name.Contains(search, StringComparison.Ordinal))).ToList(), page, pageSize));
 
     public Task<ApiKeySecretResponse> CreateApiKeyAsync(Guid tenantId, CreateApiKeyRequest request, CancellationToken ct = default) =>
         Record(nameof(CreateApiKeyAsync), () =>
