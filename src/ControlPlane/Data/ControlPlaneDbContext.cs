@@ -60,6 +60,7 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
     public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
 
     public DbSet<BillingCustomer> BillingCustomers => Set<BillingCustomer>();
+    public DbSet<ExternalIssuer> ExternalIssuers => Set<ExternalIssuer>();
 
     /// <summary>Whether this context talks to SQLite (standalone mode).</summary>
     public abstract bool IsSqlite { get; }
@@ -77,6 +78,7 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
         modelBuilder.ApplyConfiguration(new InvoiceConfiguration());
         modelBuilder.ApplyConfiguration(new InvoiceLineConfiguration());
         modelBuilder.ApplyConfiguration(new BillingCustomerConfiguration());
+        modelBuilder.ApplyConfiguration(new ExternalIssuerConfiguration());
 
         modelBuilder.Entity<Plan>(e =>
         {

@@ -6,6 +6,7 @@ using InferenceGateway.ControlPlane.Features.Audit;
 using InferenceGateway.ControlPlane.Features.Billing;
 using InferenceGateway.ControlPlane.Features.Blocks;
 using InferenceGateway.ControlPlane.Features.Configuration;
+using InferenceGateway.ControlPlane.Features.ExternalIssuers;
 using InferenceGateway.ControlPlane.Features.Fleet;
 using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
@@ -196,6 +197,7 @@ public static class ControlPlaneHosting
         tenant.MapMembersApi();
         tenant.MapOAuthClientsApi();
         endpoints.MapBilling(api, platform, tenant);
+        tenant.MapExternalIssuersApi();
         endpoints.MapInvitationAcceptance();
         endpoints.MapAccountPages();
         endpoints.MapConnectEndpoints();
