@@ -108,6 +108,15 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
 
     public Task LiftBlockAsync(Guid blockId, CancellationToken ct = default) => SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/blocks/{blockId}", null, ct);
 
+    public Task<IReadOnlyList<ExternalIssuerResponse>> ListIssuersAsync(Guid tenantId, CancellationToken ct = default) =>
+        SendAsync<IReadOnlyList<ExternalIssuerResponse>>(HttpMethod.Get, $"api/v1/tenants/{tenantId}/issuers", null, ct);
+
+    public Task<ExternalIssuerResponse> CreateIssuerAsync(Guid tenantId, ExternalIssuerRequest request, CancellationToken ct = default) =>
+        SendAsync<ExternalIssuerResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/issuers", request, ct);
+
+    public Task DeleteIssuerAsync(Guid tenantId, Guid issuerId, CancellationToken ct = default) =>
+        SendAsync<JsonElement?>(HttpMethod.Delete, $"api/v1/tenants/{tenantId}/issuers/{issuerId}", null, ct);
+
     public Task<FleetResponse> GetFleetAsync(CancellationToken ct = default) => SendAsync<FleetResponse>(HttpMethod.Get, "api/v1/dataplane/nodes", null, ct);
 
     public Task<PagedList<AuditEventResponse>> ListAuditAsync(Guid? tenantId = null, string? action = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>

@@ -74,6 +74,12 @@ public interface IControlPlaneApi
 
     Task LiftBlockAsync(Guid blockId, CancellationToken ct = default);
 
+    Task<IReadOnlyList<ExternalIssuerResponse>> ListIssuersAsync(Guid tenantId, CancellationToken ct = default);
+
+    Task<ExternalIssuerResponse> CreateIssuerAsync(Guid tenantId, ExternalIssuerRequest request, CancellationToken ct = default);
+
+    Task DeleteIssuerAsync(Guid tenantId, Guid issuerId, CancellationToken ct = default);
+
     Task<FleetResponse> GetFleetAsync(CancellationToken ct = default);
 
     /// <summary>The global audit log (platform admins), or one tenant's when <paramref name="tenantId"/> is given and the caller is its admin.</summary>

@@ -71,7 +71,7 @@ public sealed class PortalBrowserTests(PortalFixture fixture)
         }
 
         await PortalFixture.ScreenshotAsync(page, "developer-navigation");
-        foreach (var path in new[] { "endpoints", "members", "oauth-clients", "audit", "overview" })
+        foreach (var path in new[] { "endpoints", "members", "oauth-clients", "issuers", "audit", "overview" })
         {
             await page.GotoAsync($"{fixture.PortalUrl}/t/{fixture.DemoTenantId}/{path}");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
@@ -98,7 +98,7 @@ public sealed class PortalBrowserTests(PortalFixture fixture)
         await Expect(nav).ToContainTextAsync("Other tenant");
         await Expect(nav).Not.ToContainTextAsync("Demo tenant");
 
-        foreach (var path in new[] { "overview", "endpoints", "api-keys", "members", "oauth-clients", "audit", "how-to-call" })
+        foreach (var path in new[] { "overview", "endpoints", "api-keys", "members", "oauth-clients", "issuers", "audit", "how-to-call" })
         {
             await page.GotoAsync($"{fixture.PortalUrl}/t/{fixture.DemoTenantId}/{path}");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();

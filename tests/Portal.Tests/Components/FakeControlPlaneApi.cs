@@ -175,6 +175,22 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
 
     public Task LiftBlockAsync(Guid blockId, CancellationToken ct = default) => throw new NotSupportedException();
 
+    public List<ExternalIssuerResponse> Issuers { get; } = [];
+
+    public Task<IReadOnlyList<ExternalIssuerResponse>> ListIssuersAsync(Guid tenantId, CancellationToken ct = default) =>
+        Record(nameof(ListIssuersAsync), () => (IReadOnlyList<ExternalIssuerResponse>)Issuers.ToList());
+
+    public Task<ExternalIssuerResponse> CreateIssuerAsync(Guid tenantId, ExternalIssuerRequest request, CancellationToken ct = default) =>
+        Record(nameof(CreateIssuerAsync), () =>
+        {
+            ThrowCreateFailure();
+            var issuer = new ExternalIssuerResponse(Guid.NewGuid(), tenantId, request.Name!, request.Issuer!, request.JwksUrl!, request.Audience!, request.ClaimName!, request.Mappings ?? [], "someone", default, default);
+            Issuers.Add(issuer);
+            return issuer;
+        });
+
+    public Task DeleteIssuerAsync(Guid tenantId, Guid issuerId, CancellationToken ct = default) => throw new NotSupportedException();
+
     public Task<FleetResponse> GetFleetAsync(CancellationToken ct = default) =>
         Record(nameof(GetFleetAsync), () => new FleetResponse(7, Guid.Empty, "hash", Nodes));
 

@@ -27,7 +27,7 @@ public sealed class NavMenuTests : PortalTestContext
     {
         Api.Me = FakeControlPlaneApi.As("tenant-admin");
         var links = Links();
-        Assert.Equal(["Overview", "Members", "Model endpoints", "API keys", "OAuth clients", "How to call", "Audit log"], links.Where(l => !l.StartsWith("Acme", StringComparison.Ordinal)).ToArray());
+        Assert.Equal(["Overview", "Members", "Model endpoints", "API keys", "OAuth clients", "External issuers", "How to call", "Audit log"], links.Where(l => !l.StartsWith("Acme", StringComparison.Ordinal)).ToArray());
         Assert.DoesNotContain("Tenants", links);
     }
 

@@ -103,6 +103,27 @@ public sealed class TenantPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void Issuers_Register_AppearsWithItsMapping_AndRefusalsAreNextToTheirFields()
+    {
+        var page = Render<Issuers>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
+        page.WaitForAssertion(() => Assert.Contains("No external issuers", page.Markup));
+
+        Api.CreateFailure = Validation("jwksUrl", "The JWKS URL must be a public https URL.");
+        page.Find("#issuerName").Change("corp idp");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Equal("The JWKS URL must be a public https URL.", page.Find("#jwksUrl-error").TextContent));
+
+        page.Find("#issuerUrl").Change("https://idp.example.com/");
+        page.Find("#jwksUrl").Change("https://idp.example.com/jwks");
+        page.Find("#audience").Change("gateway");
+        page.Find("#claimValue").Change("chat-users");
+        page.Find("#claimModels").Change("chat");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Contains("scope=chat-users: chat", page.Markup));
+        Assert.Equal("chat", Assert.Single(Api.Issuers.Single().Mappings).AllowedModels!.Single());
+    }
+
+    [Fact]
     public void OAuthClients_Create_ShowsTheSecretOnce()
     {
         var page = Render<OAuthClients>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
