@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (when missing) and runs the servers the distributed mode and the tests use: PostgreSQL 15,
-# RabbitMQ and Redis, from Debian packages, bound to 127.0.0.1, without systemd.
+# RabbitMQ and Redis, from Debian packages, bound to 127.0.0.1, without systemd; and installs Debian's Chromium for
+# the portal's browser tests.
 #
 #   scripts/services.sh up       install what is missing, start what is stopped, wait until each accepts connections
 #   scripts/services.sh down     stop all three
@@ -174,6 +175,14 @@ redis_up() {
 
 redis_down() { redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; }
 
+# -------------------------------------------------------------------------------------------------- Chromium
+# The portal's browser tests (tests/Portal.Tests) drive Debian's Chromium through Playwright: never a downloaded build.
+browser_up() {
+  apt_install chromium
+  [ -x /usr/bin/chromium ] || { log "chromium is not at /usr/bin/chromium"; return 1; }
+  log "Chromium ready ($(/usr/bin/chromium --version 2>/dev/null | head -n 1))"
+}
+
 status() {
   local rc=0
   for s in "PostgreSQL:$PG_PORT" "RabbitMQ:$RABBIT_PORT" "Redis:$REDIS_PORT"; do
@@ -183,7 +192,7 @@ status() {
 }
 
 case "${1:-}" in
-  up) pg_up; rabbit_up; redis_up; status ;;
+  up) pg_up; rabbit_up; redis_up; browser_up; status ;;
   down) redis_down; rabbit_down; pg_down; status || true ;;
   status) status ;;
   *) echo "usage: $0 up|down|status" >&2; exit 2 ;;

@@ -1,44 +1,51 @@
-using System.Security.Claims;
+using InferenceGateway.ControlPlane.Client;
+using InferenceGateway.Portal.Auth;
 using InferenceGateway.Portal.Components;
 using InferenceGateway.ServiceDefaults;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Radzen;
 
 namespace InferenceGateway.Portal;
 
 /// <summary>
-/// The admin portal: a Blazor Web App that signs operators in and shows the fleet, tenants and audit log from
-/// the control-plane API, called with the operator's own credential. Until user accounts exist, an operator
-/// signs in with the platform-admin token; the token is kept only inside the encrypted sign-in cookie.
+/// The admin portal: a Blazor Web App (interactive server rendering) that signs users in with OpenID Connect at the
+/// control plane and calls the control-plane API with each user's own access token, through the shared typed client.
 /// </summary>
 public static class PortalHost
 {
+    public const string ControlPlaneClientName = "control-plane";
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The portal's name, not the hosting process's (standalone hosts it too): its static web assets manifest is named after it.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(PortalHost).Assembly.GetName().Name });
         builder.AddConfigurationDefaults();
+
+        // Outside a published build the assets (the portal's wwwroot, Radzen's theme and fonts) are served from where
+        // the build found them, whatever the environment; a published portal has them under its own wwwroot.
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{builder.Environment.ApplicationName}.staticwebassets.runtime.json")))
+        {
+            builder.WebHost.UseStaticWebAssets();
+        }
+
+        configure?.Invoke(builder);
         var services = builder.Services;
         services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<PortalOptions>, PortalOptionsValidator>();
-        services.AddRazorComponents();
-        services.AddHttpContextAccessor();
+        var settings = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
         services.AddCascadingAuthenticationState();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme).AddCookie(o =>
+        services.AddAntiforgery(o => o.Cookie.Name = "igw.portal.antiforgery");
+        if (Uri.TryCreate(settings.ControlPlaneUrl, UriKind.Absolute, out _))
         {
-            o.LoginPath = "/login";
-            o.LogoutPath = "/logout";
-            o.Cookie.Name = "igw-portal";
-            o.Cookie.HttpOnly = true;
-            o.Cookie.SameSite = SameSiteMode.Strict;
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
-            o.SlidingExpiration = true;
-        });
-        services.AddAuthorization();
+            services.AddPortalAuthentication(settings);
+        }
+
         var dataProtection = services.AddDataProtection().SetApplicationName("InferenceGateway.Portal");
-        if (builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>()?.KeysDirectory is { Length: > 0 } keys)
+        if (settings.KeysDirectory is { Length: > 0 } keys)
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         }
@@ -47,49 +54,28 @@ public static class PortalHost
         services.AddOptions<MasterKeyOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<MasterKeyOptions>>(new MasterKeyValidator(PortalOptions.Section, builder.Environment.IsDevelopment()));
 
-        services.AddHttpClient<ControlPlaneClient>((sp, http) =>
+        services.AddHttpClient(ControlPlaneClientName, (sp, http) =>
         {
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<PortalOptions>>().Value.ControlPlaneUrl!.TrimEnd('/') + "/");
             http.Timeout = TimeSpan.FromSeconds(15);
         });
-        configure?.Invoke(builder);
+        services.AddScoped<IControlPlaneApi>(sp => new ControlPlaneApi(new HttpClient(
+            new UserTokenHandler(sp.GetRequiredService<UserTokens>()) { InnerHandler = sp.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(ControlPlaneClientName) },
+            disposeHandler: false)
+        {
+            BaseAddress = new Uri(settings.ControlPlaneUrl!.TrimEnd('/') + "/"),
+            Timeout = TimeSpan.FromSeconds(15),
+        }));
+        services.AddScoped<PortalContext>();
 
         var app = builder.Build();
         app.UseExceptionHandler("/error", createScopeForErrors: true);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
-        app.MapPost("/login", SignInAsync).AllowAnonymous();
-        app.MapPost("/logout", async (HttpContext http) =>
-        {
-            await http.SignOutAsync();
-            return Results.LocalRedirect("/login");
-        });
-        app.MapRazorComponents<App>();
+        app.MapStaticAssets();
+        app.MapPortalAuthEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
-    }
-
-    private static async Task<IResult> SignInAsync(HttpContext http, [FromForm] string? token, ControlPlaneClient controlPlane, CancellationToken cancellationToken)
-    {
-        bool accepted;
-        try
-        {
-            accepted = !string.IsNullOrWhiteSpace(token) && await controlPlane.AcceptsAsync(token.Trim(), cancellationToken);
-        }
-        catch (HttpRequestException)
-        {
-            return Results.LocalRedirect("/login?error=unreachable");
-        }
-
-        if (!accepted)
-        {
-            return Results.LocalRedirect("/login?error=invalid");
-        }
-
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, "platform admin"), new Claim(ClaimTypes.Role, "platform-admin"), new Claim(ControlPlaneClient.TokenClaim, token!.Trim())],
-            CookieAuthenticationDefaults.AuthenticationScheme);
-        await http.SignInAsync(new ClaimsPrincipal(identity));
-        return Results.LocalRedirect("/");
     }
 }

@@ -1,13 +1,12 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using InferenceGateway.Contracts.Admin;
+using InferenceGateway.ControlPlane.Client;
 using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.Standalone;
 
 /// <summary>
-/// On first start, creates the demo through the control plane's own admin API (so it takes the same path as
+/// On first start, creates the demo through the control plane's own admin API and the typed client the portal uses (so it takes the same path as
 /// any operator's change: validation, audit, outbox, a config revision the node applies): a plan, the tenant
 /// <c>demo</c>, the sample model as its endpoints <c>sample</c> (chat, text classifier) and <c>vision</c> (the image
 /// classifier, with image rules and output hardening on), and one API key, printed once.
@@ -27,20 +26,9 @@ internal sealed partial class DemoSeeder(
     /// model's own limit), raw, multipart or base64 in the JSON field <c>image</c>; answers keep the top two labels,
     /// rounded to two decimals.
     /// </summary>
-    private static readonly object VisionRules = new
-    {
-        imageRules = new
-        {
-            allowedTypes = new[] { "png", "jpeg" },
-            maxEncodedBytes = 1 << 20,
-            maxWidth = 4096,
-            maxHeight = 4096,
-            maxPixels = 4096L * 4096,
-            maxImages = 1,
-            jsonPaths = new[] { "image" },
-        },
-        outputHardening = new { scoresPath = "scores", topK = 2, scoreDecimals = 2 },
-    };
+    private static readonly ImageRulesRequest VisionImageRules = new(["png", "jpeg"], 1 << 20, 4096, 4096, 4096L * 4096, 1, ["image"]);
+
+    private static readonly OutputHardeningRequest VisionOutputHardening = new("scores", null, 2, 2, null, null);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -68,7 +56,7 @@ internal sealed partial class DemoSeeder(
 
             Print(facts, firstStart: existing is null);
         }
-        catch (Exception ex) when (ex is HttpRequestException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is ControlPlaneApiException or HttpRequestException or InvalidOperationException or IOException)
         {
             LogSeedFailed(logger, ex.Message);
         }
@@ -76,35 +64,39 @@ internal sealed partial class DemoSeeder(
 
     private async Task<bool> TenantExistsAsync(StandaloneFacts facts, CancellationToken cancellationToken)
     {
-        using var admin = AdminClient();
-        using var response = await admin.GetAsync($"/api/v1/tenants/{facts.TenantId}", cancellationToken);
-        return response.StatusCode != System.Net.HttpStatusCode.NotFound;
+        using var http = AdminHttp();
+        try
+        {
+            await new ControlPlaneApi(http).GetTenantAsync(Guid.Parse(facts.TenantId), cancellationToken);
+            return true;
+        }
+        catch (ControlPlaneApiException ex) when (ex.IsNotFound)
+        {
+            return false;
+        }
     }
 
     /// <summary>A later start may use other ports: keep the demo endpoint and standalone.json pointing at this start's.</summary>
     private async Task<StandaloneFacts> RefreshAsync(StandaloneFacts facts, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        using var admin = AdminClient();
-        var endpoints = await admin.GetFromJsonAsync<JsonObject>($"/api/v1/tenants/{facts.TenantId}/endpoints", cancellationToken);
-        foreach (var endpoint in endpoints!["items"]!.AsArray().Where(e => (string)e!["model"]! is Model or VisionModel))
+        using var http = AdminHttp();
+        var admin = new ControlPlaneApi(http);
+        var tenantId = Guid.Parse(facts.TenantId);
+        var endpoints = (await admin.ListEndpointsAsync(tenantId, 1, 200, cancellationToken)).Items;
+        foreach (var endpoint in endpoints.Where(e => e.Model is Model or VisionModel && e.BaseUrl != o.Url(o.SampleModelPort)))
         {
-            if ((string)endpoint!["baseUrl"]! != o.Url(o.SampleModelPort))
-            {
-                using var response = await admin.PatchAsJsonAsync(
-                    $"/api/v1/tenants/{facts.TenantId}/endpoints/{(string)endpoint["id"]!}", new { baseUrl = o.Url(o.SampleModelPort) }, cancellationToken);
-                response.EnsureSuccessStatusCode();
-            }
+            await admin.UpdateEndpointAsync(tenantId, endpoint.Id, new UpdateModelEndpointRequest { BaseUrl = new(true, o.Url(o.SampleModelPort)) }, cancellationToken);
         }
 
-        await EnsureVisionAsync(admin, facts.TenantId, endpoints, cancellationToken);
+        await EnsureVisionAsync(admin, tenantId, endpoints, cancellationToken);
 
         var gateway = o.Url(o.GatewayPort);
         return facts with
         {
             Accounts = facts.Accounts is { } accounts
                 ? accounts with { TokenUrl = $"{o.Url(o.ControlPlanePort)}/connect/token" }
-                : await SeedAccountsAsync(admin, facts.TenantId, cancellationToken),
+                : await SeedAccountsAsync(admin, tenantId, cancellationToken),
             ControlPlaneUrl = o.Url(o.ControlPlanePort),
             GatewayUrl = gateway,
             SampleModelUrl = o.Url(o.SampleModelPort),
@@ -116,42 +108,44 @@ internal sealed partial class DemoSeeder(
         };
     }
 
-    private HttpClient AdminClient()
+    /// <summary>The control plane's admin API with the bootstrap token, for the typed client every other caller uses too.</summary>
+    private HttpClient AdminHttp()
     {
         var o = options.Value;
-        var admin = new HttpClient { BaseAddress = new Uri(o.Url(o.ControlPlanePort)) };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secrets.AdminToken);
-        return admin;
+        return BearerTokenHandler.CreateClient(o.Url(o.ControlPlanePort), secrets.AdminToken);
     }
 
     private async Task<StandaloneFacts> SeedAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        using var admin = AdminClient();
+        using var http = AdminHttp();
+        var admin = new ControlPlaneApi(http);
 
-        var plans = await admin.GetFromJsonAsync<JsonObject>("/api/v1/plans?pageSize=200", cancellationToken);
-        var plan = plans!["items"]!.AsArray().FirstOrDefault(p => (string)p!["name"]! == "Standalone")
-            ?? await PostAsync(admin, "/api/v1/plans", new
+        var plan = (await admin.ListPlansAsync(1, 200, cancellationToken)).Items.FirstOrDefault(p => p.Name == "Standalone")
+            ?? await admin.CreatePlanAsync(new PlanRequest
             {
-                name = "Standalone",
-                description = "The plan of the demo tenant in standalone mode.",
-                limits = new { requestsPerSecondPerKey = 20, burstPerKey = 40, requestsPerSecondPerTenant = 100, burstPerTenant = 200, maxRequestBodyBytes = 1 << 20 },
+                Name = new(true, "Standalone"),
+                Description = new(true, "The plan of the demo tenant in standalone mode."),
+                Limits = new PlanLimitsRequest
+                {
+                    RequestsPerSecondPerKey = new(true, 20), BurstPerKey = new(true, 40),
+                    RequestsPerSecondPerTenant = new(true, 100), BurstPerTenant = new(true, 200), MaxRequestBodyBytes = new(true, 1 << 20),
+                },
             }, cancellationToken);
 
-        var tenants = await admin.GetFromJsonAsync<JsonObject>("/api/v1/tenants?pageSize=200", cancellationToken);
-        var tenant = tenants!["items"]!.AsArray().FirstOrDefault(t => (string)t!["slug"]! == Tenant)
-            ?? await PostAsync(admin, "/api/v1/tenants", new { slug = Tenant, displayName = "Demo tenant", planId = (string)plan["id"]! }, cancellationToken);
-        var tenantId = (string)tenant["id"]!;
+        var tenant = (await admin.ListTenantsAsync(null, 1, 200, cancellationToken)).Items.FirstOrDefault(t => t.Slug == Tenant)
+            ?? await admin.CreateTenantAsync(new CreateTenantRequest(Tenant, "Demo tenant", plan.Id), cancellationToken);
+        var tenantId = tenant.Id;
 
-        var endpoints = await admin.GetFromJsonAsync<JsonObject>($"/api/v1/tenants/{tenantId}/endpoints", cancellationToken);
-        if (!endpoints!["items"]!.AsArray().Any(e => (string)e!["model"]! == Model))
+        var endpoints = (await admin.ListEndpointsAsync(tenantId, 1, 200, cancellationToken)).Items;
+        if (!endpoints.Any(e => e.Model == Model))
         {
-            await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", new { model = Model, baseUrl = o.Url(o.SampleModelPort), timeoutSeconds = 60 }, cancellationToken);
+            await admin.CreateEndpointAsync(tenantId, new CreateModelEndpointRequest(Model, o.Url(o.SampleModelPort), null, 60, null), cancellationToken);
         }
 
         await EnsureVisionAsync(admin, tenantId, endpoints, cancellationToken);
 
-        var key = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/api-keys", new { name = "demo key" }, cancellationToken);
+        var key = await admin.CreateApiKeyAsync(tenantId, new CreateApiKeyRequest("demo key", null, null), cancellationToken);
         var gateway = o.Url(o.GatewayPort);
         return new StandaloneFacts(
             ControlPlaneUrl: o.Url(o.ControlPlanePort),
@@ -161,10 +155,10 @@ internal sealed partial class DemoSeeder(
             PortalUrl: o.Url(o.PortalPort),
             AdminTokenFile: data.AdminTokenFile,
             Tenant: Tenant,
-            TenantId: tenantId,
+            TenantId: tenantId.ToString(),
             Model: Model,
-            ApiKey: (string)key["key"]!,
-            ApiKeyId: (string)key["apiKey"]!["id"]!,
+            ApiKey: key.Key,
+            ApiKeyId: key.ApiKey.Id.ToString(),
             ChatCompletionsUrl: $"{gateway}/t/{Tenant}/{Model}/v1/chat/completions",
             OpenAIBaseUrl: $"{gateway}/t/{Tenant}/{Model}/v1",
             ImageClassifyUrl: $"{gateway}/t/{Tenant}/{VisionModel}/v1/images/classify",
@@ -175,36 +169,35 @@ internal sealed partial class DemoSeeder(
     /// The demo tenant's admin (invited and accepted through the API, with a generated password) and an OAuth
     /// client for the demo models. The platform admin comes from configuration (its password is in secrets.json).
     /// </summary>
-    private async Task<StandaloneAccounts> SeedAccountsAsync(HttpClient admin, string tenantId, CancellationToken cancellationToken)
+    private async Task<StandaloneAccounts> SeedAccountsAsync(ControlPlaneApi admin, Guid tenantId, CancellationToken cancellationToken)
     {
         var o = options.Value;
         var password = StandaloneData.NewSecret();
-        var invitation = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/invitations", new { email = TenantAdminEmail, role = "tenant-admin" }, cancellationToken);
-        using (var anonymous = new HttpClient { BaseAddress = admin.BaseAddress })
+        var invitation = await admin.CreateInvitationAsync(tenantId, new CreateInvitationRequest(TenantAdminEmail, "tenant-admin"), cancellationToken);
+        using (var anonymous = new HttpClient { BaseAddress = new Uri(o.Url(o.ControlPlanePort) + "/") })
         {
-            await PostAsync(anonymous, "/api/v1/invitations/accept", new { token = (string)invitation["token"]!, password }, cancellationToken);
+            await new ControlPlaneApi(anonymous).AcceptInvitationAsync(new AcceptInvitationRequest(invitation.Token, password), cancellationToken);
         }
 
-        var client = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/oauth-clients", new { name = "demo client", allowedModels = new[] { Model, VisionModel } }, cancellationToken);
+        var client = await admin.CreateOAuthClientAsync(tenantId, new CreateOAuthClientRequest("demo client", [Model, VisionModel], null), cancellationToken);
         return new StandaloneAccounts(
             PlatformAdminEmail, secrets.AdminPassword!, TenantAdminEmail, password,
-            (string)client["client"]!["clientId"]!, (string)client["clientSecret"]!, $"{o.Url(o.ControlPlanePort)}/connect/token");
+            client.Client.ClientId, client.ClientSecret, $"{o.Url(o.ControlPlanePort)}/connect/token");
     }
 
     /// <summary>The image classifier as its own endpoint, so its image rules and output hardening apply to it alone.</summary>
-    private async Task EnsureVisionAsync(HttpClient admin, string tenantId, JsonObject endpoints, CancellationToken cancellationToken)
+    private async Task EnsureVisionAsync(ControlPlaneApi admin, Guid tenantId, IReadOnlyList<ModelEndpointResponse> endpoints, CancellationToken cancellationToken)
     {
-        if (endpoints["items"]!.AsArray().Any(e => (string)e!["model"]! == VisionModel))
+        if (endpoints.Any(e => e.Model == VisionModel))
         {
             return;
         }
 
         var o = options.Value;
-        var body = JsonSerializer.SerializeToNode(VisionRules, JsonSerializerOptions.Web)!.AsObject();
-        body["model"] = VisionModel;
-        body["baseUrl"] = o.Url(o.SampleModelPort);
-        body["timeoutSeconds"] = 60;
-        await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", body, cancellationToken);
+        await admin.CreateEndpointAsync(
+            tenantId,
+            new CreateModelEndpointRequest(VisionModel, o.Url(o.SampleModelPort), null, 60, null, ImageRules: VisionImageRules, OutputHardening: VisionOutputHardening),
+            cancellationToken);
     }
 
     /// <summary>The printed command must work when it is printed: wait until the node serves the demo key.</summary>
@@ -231,18 +224,6 @@ internal sealed partial class DemoSeeder(
         }
     }
 
-    private static async Task<JsonObject> PostAsync(HttpClient client, string url, object body, CancellationToken cancellationToken)
-    {
-        using var response = await client.PostAsJsonAsync(url, body, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"POST {url} answered {(int)response.StatusCode}: {text}");
-        }
-
-        return JsonNode.Parse(text)!.AsObject();
-    }
-
     private void Print(StandaloneFacts facts, bool firstStart)
     {
         var lines = new List<string>
@@ -252,7 +233,7 @@ internal sealed partial class DemoSeeder(
             $"  gateway (data plane)   {facts.GatewayUrl}",
             $"  control-plane API      {facts.ControlPlaneUrl}",
             $"  API reference          {facts.ApiReferenceUrl}",
-            $"  portal                 {facts.PortalUrl} (sign in with the admin token)",
+            $"  portal                 {facts.PortalUrl} (sign in as {PlatformAdminEmail}; its password is in {data.FactsFile})",
             $"  sample model           {facts.SampleModelUrl}",
             $"  admin token            in {facts.AdminTokenFile}",
             $"  data                   {data.Directory}",

@@ -41,6 +41,7 @@ await using var portal = PortalHost.Create([], b =>
 {
     b.WebHost.UseUrls(options.Url(options.PortalPort));
     b.Configuration["Portal:ControlPlaneUrl"] = options.Url(options.ControlPlanePort);
+    b.Configuration["Portal:GatewayUrl"] = options.Url(options.GatewayPort);
     b.Configuration["Portal:KeysDirectory"] = Path.Combine(data.Directory, "portal-keys");
     b.Configuration["Portal:MasterKey"] = secrets.MasterKey;
     b.Logging.SetMinimumLevel(LogLevel.Warning);

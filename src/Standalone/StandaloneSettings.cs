@@ -22,6 +22,10 @@ internal static class StandaloneSettings
             ["ControlPlane:Identity:FirstAdmin:Email"] = DemoSeeder.PlatformAdminEmail,
             ["ControlPlane:Identity:FirstAdmin:Password"] = secrets.AdminPassword,
 
+            // The portal signs users in at the control plane (authorization code + PKCE) and comes back here.
+            ["ControlPlane:Identity:PortalRedirectUris:0"] = options.Url(options.PortalPort) + "/signin-oidc",
+            ["ControlPlane:Identity:PortalPostLogoutRedirectUris:0"] = options.Url(options.PortalPort) + "/signout-callback-oidc",
+
             // The sample model listens on this machine: let registration and the node reach exactly that address and port.
             ["ControlPlane:Endpoints:AllowedPrivateNetworks:0"] = loopback,
             ["DataPlane:AllowedPrivateNetworks:0"] = loopback,

@@ -151,7 +151,9 @@ public sealed class StandaloneTests : IAsyncLifetime
         using var portal = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri((string)_standalone.Facts["portalUrl"]!) };
         var login = await portal.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
-        Assert.StartsWith("/login", login.Headers.Location!.PathAndQuery);
+        // Signed out, the portal sends the browser to the control plane's authorization endpoint (code + PKCE).
+        Assert.StartsWith((string)_standalone.Facts["controlPlaneUrl"]! + "/connect/authorize?client_id=portal&", login.Headers.Location!.AbsoluteUri);
+        Assert.Contains("code_challenge_method=S256", login.Headers.Location!.Query);
     }
 
     [Fact]

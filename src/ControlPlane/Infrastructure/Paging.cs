@@ -2,9 +2,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Infrastructure;
 
-/// <summary>A page of a list: items, the page asked for and how many items exist in all.</summary>
-internal sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, int TotalCount);
-
 internal static class Paging
 {
     public const int DefaultPageSize = 50;

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InferenceGateway.Contracts.Admin;
 using InferenceGateway.ControlPlane.Hosting;
 using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.ControlPlane.Tests.Infrastructure;

@@ -20,7 +20,8 @@ internal static class ApiKeysApi
         var keys = api.MapGroup("/api-keys").WithTags("API keys").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer);
         keys.MapPost("/", CreateAsync).WithName("CreateApiKey")
             .WithSummary("Issue a key. The response holds the key's secret: it is shown this once and never again.");
-        keys.MapGet("/", ListAsync).WithName("ListApiKeys").WithSummary("The tenant's API keys, newest first (never their secrets).");
+        keys.MapGet("/", ListAsync).WithName("ListApiKeys")
+            .WithSummary("The tenant's API keys, newest first (never their secrets); filter by status (active, revoked, expired) and by a text in the name.");
         keys.MapGet("/{keyId:guid}", GetAsync).WithName("GetApiKey").WithSummary("One API key (never its secret).");
         keys.MapPost("/{keyId:guid}/revoke", RevokeAsync).WithName("RevokeApiKey")
             .WithSummary("Revoke a key; every node rejects it within about a second.");
@@ -76,7 +77,8 @@ internal static class ApiKeysApi
             new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
     }
 
-    private static async Task<Results<Ok<PagedList<ApiKeyResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(Guid tenantId, ControlPlaneDbContext db, TimeProvider time, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<ApiKeyResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid tenantId, ControlPlaneDbContext db, TimeProvider time, string? status, string? search, int? page, int? pageSize, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -85,14 +87,37 @@ internal static class ApiKeysApi
 
         var errors = new ValidationErrors();
         Paging.Validate(page, pageSize, errors);
+        if (status is not null and not ("active" or "revoked" or "expired"))
+        {
+            errors.Add("status", "The status is active, revoked or expired.");
+        }
+
+        if (search is { Length: > 200 })
+        {
+            errors.Add("search", "The search text has at most 200 characters.");
+        }
+
         if (errors.Any)
         {
             return errors.ToResult();
         }
 
         var now = time.GetUtcNow();
-        return TypedResults.Ok(await db.ApiKeys.AsNoTracking()
-            .Where(k => k.TenantId == tenantId)
+        var query = db.ApiKeys.AsNoTracking().Where(k => k.TenantId == tenantId);
+        query = status switch
+        {
+            "revoked" => query.Where(k => k.RevokedAt != null),
+            "expired" => query.Where(k => k.RevokedAt == null && k.ExpiresAt != null && k.ExpiresAt <= now),
+            "active" => query.Where(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now)),
+            _ => query,
+        };
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var text = search.Trim();
+            query = query.Where(k => k.Name.Contains(text));
+        }
+
+        return TypedResults.Ok(await query
             .OrderByDescending(k => k.CreatedAt).ThenBy(k => k.Id)
             .ToPageAsync(page, pageSize, k => ApiKeyResponse.From(k, now), ct));
     }

@@ -7,9 +7,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Audit;
 
-internal sealed record AuditEventResponse(Guid Id, DateTimeOffset At, string Actor, Guid? TenantId, string Action, string Target, string Summary)
+internal static class AuditEventResponses
 {
-    public static AuditEventResponse From(AuditEvent e) => new(e.Id, e.At, e.Actor, e.TenantId, e.Action, e.Target, e.Summary);
+    extension(AuditEventResponse)
+    {
+        public static AuditEventResponse From(AuditEvent e) => new(e.Id, e.At, e.Actor, e.TenantId, e.Action, e.Target, e.Summary);
+    }
 }
 
 internal static class AuditApi

@@ -9,12 +9,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Blocks;
 
-internal sealed record CreateBlockRequest(string? Target, string? Value, int? DurationSeconds, string? Reason);
-
-internal sealed record BlockResponse(Guid Id, string Target, string Value, Guid? TenantId, string Reason, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? LiftedAt, string CreatedBy)
+internal static class BlockResponses
 {
-    public static BlockResponse From(Block b) =>
-        new(b.Id, b.Target.ToString().ToLowerInvariant(), b.Value, b.TenantId, b.Reason, b.CreatedAt, b.ExpiresAt, b.LiftedAt, b.CreatedBy);
+    extension(BlockResponse)
+    {
+        public static BlockResponse From(Block b) =>
+            new(b.Id, b.Target.ToString().ToLowerInvariant(), b.Value, b.TenantId, b.Reason, b.CreatedAt, b.ExpiresAt, b.LiftedAt, b.CreatedBy);
+    }
 }
 
 /// <summary>

@@ -6,29 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.Fleet;
 
-internal sealed record NodeResponse(
-    string NodeId,
-    string Version,
-    string State,
-    long AppliedRevision,
-    long CurrentRevision,
-    long Lag,
-    DateTimeOffset LastSeenAt,
-    DateTimeOffset? LastAppliedAt,
-    string? LastApplyError,
-    DateTimeOffset? LastApplyErrorAt,
-    double UptimeSeconds,
-    long AccessLogDropped,
-    Guid Epoch,
-    string? ContentHash,
-    long RejectedMessages,
-    string? LastRejection,
-    DateTimeOffset? LastRejectionAt,
-    string? LastReset,
-    DateTimeOffset? LastResetAt);
-
-internal sealed record FleetResponse(long CurrentRevision, Guid Epoch, string CurrentContentHash, IReadOnlyList<NodeResponse> Nodes);
-
 /// <summary>The revision nodes are served, every item the compiler had to leave out of it and why, and outbox rows the relay skipped.</summary>
 internal sealed record ConfigStatusResponse(
     long CurrentRevision, Guid Epoch, long ServedRevision, string ServedContentHash, IReadOnlyList<string> Problems, IReadOnlyList<SkippedOutboxRow> SkippedOutboxRows);

@@ -5,10 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.Identity;
 
-internal sealed record MeTenant(Guid TenantId, string Slug, string DisplayName, string Role);
-
-internal sealed record MeResponse(string Kind, string Actor, Guid? UserId, string? Email, IReadOnlyList<string> Roles, IReadOnlyList<MeTenant> Tenants);
-
 internal static class MeApi
 {
     public static RouteGroupBuilder MapMeApi(this RouteGroupBuilder api)

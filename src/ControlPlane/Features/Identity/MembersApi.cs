@@ -19,14 +19,14 @@ internal static class MembersApi
     public static RouteGroupBuilder MapMembersApi(this RouteGroupBuilder tenant)
     {
         var members = tenant.MapGroup("/members").WithTags("Members").AllowTenantRoles(Roles.TenantAdmin);
-        members.MapGet("/", ListAsync).WithName("ListMembers").WithSummary("The tenant's members and their roles.");
+        members.MapGet("/", ListAsync).WithName("ListMembers").WithSummary("The tenant's members and their roles, by email, a page at a time; filter by role.");
         members.MapPatch("/{userId:guid}", ChangeRoleAsync).WithName("ChangeMemberRole").WithSummary("Give a member another role in the tenant.");
         members.MapDelete("/{userId:guid}", RemoveAsync).WithName("RemoveMember").WithSummary("Remove a member from the tenant; the user's other tenants are unaffected.");
 
         var invitations = tenant.MapGroup("/invitations").WithTags("Members").AllowTenantRoles(Roles.TenantAdmin);
         invitations.MapPost("/", InviteAsync).WithName("CreateInvitation")
             .WithSummary("Invite someone by email with a role. The response holds the link token: it is shown this once.");
-        invitations.MapGet("/", ListInvitationsAsync).WithName("ListInvitations").WithSummary("The tenant's invitations, newest first.");
+        invitations.MapGet("/", ListInvitationsAsync).WithName("ListInvitations").WithSummary("The tenant's invitations, newest first, a page at a time; filter by state (pending, accepted, revoked, expired).");
         invitations.MapPost("/{invitationId:guid}/revoke", RevokeInvitationAsync).WithName("RevokeInvitation").WithSummary("Revoke an invitation that was not accepted yet.");
         return tenant;
     }
@@ -41,19 +41,32 @@ internal static class MembersApi
 
     public static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
-    private static async Task<Results<Ok<List<MemberResponse>>, ProblemHttpResult>> ListAsync(Guid tenantId, ControlPlaneDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<MemberResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        Guid tenantId, ControlPlaneDbContext db, string? role, int? page, int? pageSize, CancellationToken ct)
     {
+        var errors = new ValidationErrors();
+        Paging.Validate(page, pageSize, errors);
+        if (role is not null && !Roles.IsTenantRole(role))
+        {
+            errors.Add("role", $"The role is one of: {string.Join(", ", Roles.TenantRoles)}.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
             return Problems.NotFound("tenant");
         }
 
-        var rows = await (from m in db.TenantMemberships.AsNoTracking()
-                          join u in db.Users.AsNoTracking() on m.UserId equals u.Id
-                          where m.TenantId == tenantId
-                          orderby u.Email
-                          select new MemberResponse(u.Id, u.Email!, m.Role, m.CreatedAt)).ToListAsync(ct);
-        return TypedResults.Ok(rows);
+        var rows = from m in db.TenantMemberships.AsNoTracking()
+                   join u in db.Users.AsNoTracking() on m.UserId equals u.Id
+                   where m.TenantId == tenantId && (role == null || m.Role == role)
+                   orderby u.Email
+                   select new MemberResponse(u.Id, u.Email!, m.Role, m.CreatedAt);
+        return TypedResults.Ok(await rows.ToPageAsync(page, pageSize, m => m, ct));
     }
 
     private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> ChangeRoleAsync(Guid tenantId, Guid userId, ChangeMemberRequest request, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
@@ -147,16 +160,39 @@ internal static class MembersApi
             new InvitationSecretResponse(InvitationResponse.From(invitation, now), token));
     }
 
-    private static async Task<Results<Ok<List<InvitationResponse>>, ProblemHttpResult>> ListInvitationsAsync(Guid tenantId, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
+    private static readonly string[] InvitationStates = ["pending", "accepted", "revoked", "expired"];
+
+    private static async Task<Results<Ok<PagedList<InvitationResponse>>, ValidationProblem, ProblemHttpResult>> ListInvitationsAsync(
+        Guid tenantId, ControlPlaneDbContext db, TimeProvider time, string? state, int? page, int? pageSize, CancellationToken ct)
     {
+        var errors = new ValidationErrors();
+        Paging.Validate(page, pageSize, errors);
+        if (state is not null && !InvitationStates.Contains(state, StringComparer.Ordinal))
+        {
+            errors.Add("state", $"The state is one of: {string.Join(", ", InvitationStates)}.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
             return Problems.NotFound("tenant");
         }
 
         var now = time.GetUtcNow();
-        var rows = await db.Invitations.AsNoTracking().Where(i => i.TenantId == tenantId).OrderByDescending(i => i.CreatedAt).Take(500).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(i => InvitationResponse.From(i, now)).ToList());
+        var query = db.Invitations.AsNoTracking().Where(i => i.TenantId == tenantId);
+        query = state switch
+        {
+            "accepted" => query.Where(i => i.AcceptedAt != null),
+            "revoked" => query.Where(i => i.AcceptedAt == null && i.RevokedAt != null),
+            "expired" => query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt <= now),
+            "pending" => query.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now),
+            _ => query,
+        };
+        return TypedResults.Ok(await query.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id).ToPageAsync(page, pageSize, i => InvitationResponse.From(i, now), ct));
     }
 
     private static async Task<Results<Ok<InvitationResponse>, ProblemHttpResult>> RevokeInvitationAsync(Guid tenantId, Guid invitationId, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)

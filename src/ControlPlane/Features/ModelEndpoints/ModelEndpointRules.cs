@@ -7,28 +7,6 @@ using InferenceGateway.ControlPlane.Infrastructure;
 namespace InferenceGateway.ControlPlane.Features.ModelEndpoints;
 
 /// <summary>
-/// Image rules in the admin API. Omitted limits take the defaults below, so <c>"imageRules": {}</c> is a usable start
-/// (PNG and JPEG, one image of up to 4 MiB and 4096 x 4096 pixels, raw or multipart bodies).
-/// </summary>
-internal sealed record ImageRulesRequest(
-    IReadOnlyList<string>? AllowedTypes,
-    long? MaxEncodedBytes,
-    int? MaxWidth,
-    int? MaxHeight,
-    long? MaxPixels,
-    int? MaxImages,
-    IReadOnlyList<string>? JsonPaths);
-
-/// <summary>Output hardening in the admin API; <c>maxResponseBytes</c> defaults to 1 MiB and <c>scoreField</c> to "score".</summary>
-internal sealed record OutputHardeningRequest(
-    string? ScoresPath,
-    string? ScoreField,
-    int? TopK,
-    int? ScoreDecimals,
-    IReadOnlyList<string>? RemoveFields,
-    int? MaxResponseBytes);
-
-/// <summary>
 /// The endpoint's image rules and output hardening: from the request to the stored form (JSON text columns) and back,
 /// validated with the bounds the compiler and every node also apply (<see cref="EndpointRules"/>).
 /// </summary>

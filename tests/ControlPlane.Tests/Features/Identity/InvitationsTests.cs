@@ -11,6 +11,35 @@ public sealed class InvitationsTests(ControlPlaneApp app) : IClassFixture<Contro
     private readonly HttpClient _anonymous = app.CreateClient();
 
     [Fact]
+    public async Task ListMembersAndInvitations_PageAndFilterOnTheServer()
+    {
+        var (tenant, _) = await _admin.CreateTenantAsync();
+        foreach (var (email, role) in new[] { ("a@example.com", "developer"), ("b@example.com", "finance"), ("c@example.com", "developer") })
+        {
+            var created = await _admin.PostOkAsync($"/api/v1/tenants/{tenant}/invitations", new { email = $"{Guid.NewGuid():N}-{email}", role });
+            if (role == "developer")
+            {
+                await _anonymous.PostOkAsync("/api/v1/invitations/accept", new { token = (string)created["token"]!, password = Users.NewPassword() }, HttpStatusCode.OK);
+            }
+        }
+
+        var developers = await _admin.GetJsonAsync($"/api/v1/tenants/{tenant}/members?role=developer&page=2&pageSize=1");
+        Assert.Equal(2, (int)developers["totalCount"]!);
+        Assert.Equal("developer", (string)developers["items"]![0]!["role"]!);
+        Assert.Single(developers["items"]!.AsArray());
+
+        var pending = await _admin.GetJsonAsync($"/api/v1/tenants/{tenant}/invitations?state=pending");
+        Assert.Equal(1, (int)pending["totalCount"]!);
+        Assert.Equal("finance", (string)pending["items"]![0]!["role"]!);
+        Assert.Equal(2, (int)(await _admin.GetJsonAsync($"/api/v1/tenants/{tenant}/invitations?state=accepted"))["totalCount"]!);
+
+        var bad = await (await _admin.GetAsync($"/api/v1/tenants/{tenant}/members?role=owner&pageSize=0")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(bad.Errors("role"));
+        Assert.NotEmpty(bad.Errors("pageSize"));
+        await (await _admin.GetAsync($"/api/v1/tenants/{tenant}/invitations?state=lost")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task Invitation_TokenShownOnce_StoredHashed_AcceptedOnce()
     {
         var (tenant, _) = await _admin.CreateTenantAsync();

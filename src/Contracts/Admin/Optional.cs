@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace InferenceGateway.ControlPlane.Infrastructure;
+namespace InferenceGateway.Contracts.Admin;
 
 /// <summary>
-/// A PATCH field: tells "absent" (leave as is) apart from "present", including present and null (clear).
+/// A PATCH field: tells "absent" (leave as is) apart from "present", including present and null (clear). Writers
+/// leave absent fields out (see <see cref="OptionalFields"/>).
 /// </summary>
 [JsonConverter(typeof(OptionalConverterFactory))]
-internal readonly record struct Optional<T>(bool HasValue, T Value) : IOptionalValue
+public readonly record struct Optional<T>(bool HasValue, T Value) : IOptionalValue
 {
     public static Optional<T> Absent => default;
 
@@ -17,14 +18,14 @@ internal readonly record struct Optional<T>(bool HasValue, T Value) : IOptionalV
 }
 
 /// <summary>An <see cref="Optional{T}"/> seen without its type argument (by filters that walk request bodies).</summary>
-internal interface IOptionalValue
+public interface IOptionalValue
 {
     bool HasValue { get; }
 
     object? BoxedValue { get; }
 }
 
-internal sealed class OptionalConverterFactory : JsonConverterFactory
+public sealed class OptionalConverterFactory : JsonConverterFactory
 {
     public override bool CanConvert(Type typeToConvert) =>
         typeToConvert.IsGenericType && typeToConvert.GetGenericTypeDefinition() == typeof(Optional<>);
@@ -42,5 +43,20 @@ internal sealed class OptionalConverterFactory : JsonConverterFactory
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.Value, options);
+    }
+}
+
+/// <summary>A serializer modifier that leaves absent <see cref="Optional{T}"/> properties out of what is written.</summary>
+public static class OptionalFields
+{
+    public static void SkipAbsent(System.Text.Json.Serialization.Metadata.JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(Optional<>))
+            {
+                property.ShouldSerialize = (_, value) => value is IOptionalValue { HasValue: true };
+            }
+        }
     }
 }
