@@ -25,7 +25,10 @@ internal sealed class ValidationErrors
         }
     }
 
-    public IResult ToResult() =>
+    public IResult ToResult() => ToProblem();
+
+    /// <summary>The same 400 as <see cref="ToResult"/>, typed for endpoints that declare their results.</summary>
+    public Microsoft.AspNetCore.Http.HttpResults.ValidationProblem ToProblem() =>
         TypedResults.ValidationProblem(
             _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
             detail: "The request has validation errors; every one of them is listed in 'errors'.");
