@@ -1,6 +1,4 @@
-using System.Security.Cryptography;
 using InferenceGateway.DataPlane.Blocking;
-using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.DataPlane.Pipeline;
 using InferenceGateway.Security.Keys;
 using Microsoft.Extensions.Primitives;
@@ -27,11 +25,7 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, TimeP
         var presented = PresentedKey(context.Request.Headers);
         var state = request.State!;
         var now = time.GetUtcNow();
-        if (!state.VerifiedKeys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(presented, out var key))
-        {
-            key = Verify(presented, state);
-        }
-
+        var key = ApiKeyLookup.Find(state, presented);
         if (key is null || !key.IsValidAt(now) || request.Tenant is not { } tenant || key.TenantId != tenant.Id)
         {
             return GatewayProblem.UnauthorizedAsync(context);
@@ -44,29 +38,6 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, TimeP
 
         request.Key = key;
         return next(context);
-    }
-
-    /// <summary>Shape and checksum, then lookup by hash and a constant-time comparison; remembers a key that passes.</summary>
-    private static KeyEntry? Verify(ReadOnlySpan<char> presented, NodeState state)
-    {
-        if (presented.IsEmpty || !ApiKeyText.IsWellFormed(presented))
-        {
-            return null;
-        }
-
-        Span<byte> hash = stackalloc byte[ApiKeyText.HashLength];
-        ApiKeyText.Hash(presented, hash);
-        if (!state.KeysByHash.TryGetValue(KeyHash.From(hash), out var key) || !CryptographicOperations.FixedTimeEquals(key.Hash, hash))
-        {
-            return null;
-        }
-
-        if (state.VerifiedKeys.Count < NodeState.MaxVerifiedKeys)
-        {
-            state.VerifiedKeys.TryAdd(new string(presented), key);
-        }
-
-        return key;
     }
 
     private static ReadOnlySpan<char> PresentedKey(IHeaderDictionary headers)

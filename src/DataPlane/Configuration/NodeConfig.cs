@@ -69,7 +69,14 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
     /// unless it is the same revision of the same epoch with the same content; from disk it applies only to a node
     /// that holds nothing yet.
     /// </summary>
-    public ApplyOutcome ApplySnapshot(ConfigSnapshot snapshot, string origin, bool authoritative = true)
+    public ApplyOutcome ApplySnapshot(ConfigSnapshot snapshot, string origin, bool authoritative = true) =>
+        ApplySnapshot(snapshot, null, origin, authoritative);
+
+    /// <summary>
+    /// Applies a full snapshot read as a stream: <paramref name="snapshot"/> is its header (everything but the keys) and
+    /// <paramref name="keys"/> its keys, read one by one into the new key table (null: the keys are in the header).
+    /// </summary>
+    public ApplyOutcome ApplySnapshot(ConfigSnapshot snapshot, IEnumerable<CompactKey>? keys, string origin, bool authoritative = true)
     {
         lock (_applyLock)
         {
@@ -96,7 +103,9 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
             }
 
             var errors = new List<string>();
-            var state = NodeStateBuilder.Build(snapshot, time.GetUtcNow(), errors);
+            var state = keys is null
+                ? NodeStateBuilder.Build(snapshot, time.GetUtcNow(), errors)
+                : NodeStateBuilder.Build(snapshot, keys, time.GetUtcNow(), errors);
             if (state is null)
             {
                 return Reject(snapshot.Revision, errors);
@@ -180,7 +189,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
         // A newer revision applied: whatever was wrong before no longer describes this node.
         LastApplyError = null;
         LastApplyErrorAt = null;
-        LogApplied(logger, state.Revision, origin, state.TenantsById.Count, state.KeysByHash.Count);
+        LogApplied(logger, state.Revision, origin, state.TenantsById.Count, state.Keys.Count);
         Applied?.Invoke(state);
         return ApplyOutcome.Applied;
     }
@@ -193,8 +202,8 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
         return ApplyOutcome.Rejected;
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Applied revision {Revision} from {Origin}: {Tenants} tenants, {Keys} key hashes")]
-    private static partial void LogApplied(ILogger logger, long revision, string origin, int tenants, int keys);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Applied revision {Revision} from {Origin}: {Tenants} tenants, {Keys} keys")]
+    private static partial void LogApplied(ILogger logger, long revision, string origin, int tenants, long keys);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Rejected revision {Revision}; still serving {Serving}: {Error}")]
     private static partial void LogRejected(ILogger logger, long revision, long serving, string error);

@@ -90,6 +90,10 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             {
                 problems.Add($"api key {key.Id} left out: its hash is invalid");
             }
+            else if (CompactKey.PackPublicId(key.PublicId) is null)
+            {
+                problems.Add($"api key {key.Id} left out: its public id is not 12 base32 characters");
+            }
             else if (key.ExpiresAt is not { } expires || expires > now)
             {
                 validKeys.Add(key);

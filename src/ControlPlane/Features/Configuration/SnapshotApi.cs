@@ -63,6 +63,12 @@ internal static class SnapshotApi
         }
 
         var compiled = await cache.GetAsync(state.Epoch, current, ct);
+        var compact = http.Request.Headers.Accept.ToString().Contains(CompactSnapshot.MediaType, StringComparison.OrdinalIgnoreCase);
+        if (since is not null && compact)
+        {
+            // A node that reads the compact form pulls it next: a million keys are not inlined as JSON.
+            return TypedResults.Ok(new ConfigUpdate { Kind = ConfigChangeKind.Full, Revision = compiled.Snapshot.Revision, Epoch = compiled.Snapshot.Epoch });
+        }
 
         if (since is not null)
         {
@@ -70,6 +76,14 @@ internal static class SnapshotApi
         }
 
         http.Response.Headers.ETag = $"\"{compiled.Snapshot.ContentHash}\"";
+        if (compact)
+        {
+            // Compressed once per compile; every client of the compact form reads gzip.
+            http.Response.Headers.ContentEncoding = "gzip";
+            http.Response.Headers.Vary = HeaderNames.Accept;
+            return TypedResults.Bytes(compiled.CompactGzip, CompactSnapshot.MediaType);
+        }
+
         var gzip = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
         if (gzip)
         {
