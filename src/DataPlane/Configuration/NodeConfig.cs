@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 
@@ -103,6 +104,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
             }
 
             var errors = new List<string>();
+            var started = Stopwatch.GetTimestamp();
             var state = keys is null
                 ? NodeStateBuilder.Build(snapshot, time.GetUtcNow(), errors)
                 : NodeStateBuilder.Build(snapshot, keys, time.GetUtcNow(), errors);
@@ -118,7 +120,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
                 LogReset(logger, reset);
             }
 
-            return Swap(state, origin);
+            return Swap(state, origin, started);
         }
     }
 
@@ -143,6 +145,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
             }
 
             var errors = new List<string>();
+            var started = Stopwatch.GetTimestamp();
             var next = NodeStateBuilder.Apply(state, revision, changes, time.GetUtcNow(), errors);
             if (next is null)
             {
@@ -154,7 +157,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
                 Interlocked.Increment(ref _deltasFromBus);
             }
 
-            return Swap(next, origin);
+            return Swap(next, origin, started);
         }
     }
 
@@ -181,15 +184,16 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
         LogMessageRejected(logger, revision, reason);
     }
 
-    private ApplyOutcome Swap(NodeState state, string origin)
+    private ApplyOutcome Swap(NodeState state, string origin, long started)
     {
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _current = state;
         LastAppliedAt = time.GetUtcNow();
 
         // A newer revision applied: whatever was wrong before no longer describes this node.
         LastApplyError = null;
         LastApplyErrorAt = null;
-        LogApplied(logger, state.Revision, origin, state.TenantsById.Count, state.Keys.Count);
+        LogApplied(logger, state.Revision, origin, state.TenantsById.Count, state.Keys.Count, elapsed);
         Applied?.Invoke(state);
         return ApplyOutcome.Applied;
     }
@@ -202,8 +206,8 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
         return ApplyOutcome.Rejected;
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Applied revision {Revision} from {Origin}: {Tenants} tenants, {Keys} keys")]
-    private static partial void LogApplied(ILogger logger, long revision, string origin, int tenants, long keys);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Applied revision {Revision} from {Origin}: {Tenants} tenants, {Keys} keys, built in {ElapsedMs:F3} ms")]
+    private static partial void LogApplied(ILogger logger, long revision, string origin, int tenants, long keys, double elapsedMs);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Rejected revision {Revision}; still serving {Serving}: {Error}")]
     private static partial void LogRejected(ILogger logger, long revision, long serving, string error);
