@@ -21,8 +21,11 @@ public static class CompactSnapshot
     private const byte HasExpiry = 2;
     private const byte HasModels = 4;
 
-    /// <summary>Writes <paramref name="rest"/> (its <c>Keys</c> are ignored) and <paramref name="count"/> keys.</summary>
-    public static void Write(Stream stream, ConfigSnapshot rest, long count, IEnumerable<CompactKey> keys)
+    /// <summary>
+    /// Writes <paramref name="rest"/> (its <c>Keys</c> are ignored) and <paramref name="count"/> keys. A node sealing its own
+    /// state adds the key sum it holds (<paramref name="sum"/>), so its cold start need not hash every key again.
+    /// </summary>
+    public static void Write(Stream stream, ConfigSnapshot rest, long count, IEnumerable<CompactKey> keys, KeySum? sum = null)
     {
         using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
         writer.Write(Magic);
@@ -30,6 +33,14 @@ public static class CompactSnapshot
         writer.Write(json.Length);
         writer.Write(json);
         writer.Write(count);
+        writer.Write(sum is not null);
+        if (sum is { } known)
+        {
+            Span<byte> sumBytes = stackalloc byte[40];
+            known.WriteTo(sumBytes);
+            writer.Write(sumBytes);
+        }
+
         Span<byte> buffer = stackalloc byte[16 + 16 + 8 + 32 + 1 + 32 + 8 + 8];
         long written = 0;
         foreach (var key in keys)
@@ -110,6 +121,13 @@ public static class CompactSnapshot
                 }
 
                 KeyCount = _remaining;
+                if (_reader.ReadBoolean())
+                {
+                    Span<byte> sum = stackalloc byte[40];
+                    _reader.BaseStream.ReadExactly(sum);
+                    var words = Hash256.From(sum);
+                    Sum = new KeySum(words.A, words.B, words.C, words.D, System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(sum[32..]));
+                }
             }
             catch (EndOfStreamException)
             {
@@ -121,6 +139,9 @@ public static class CompactSnapshot
         public ConfigSnapshot Header { get; }
 
         public long KeyCount { get; }
+
+        /// <summary>The key sum the writer stored, if it stored one (only a node's own sealed file is trusted with it).</summary>
+        public KeySum? Sum { get; }
 
         /// <summary>The next key, or false after the last (when the end mark has been checked).</summary>
         public bool TryRead(out CompactKey key)

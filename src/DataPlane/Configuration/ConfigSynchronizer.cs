@@ -116,6 +116,15 @@ internal sealed partial class ConfigSynchronizer(
         }
 
         var outcome = config.ApplyDelta(update.Epoch, update.FromRevision ?? -1, update.Revision, update.Changes, "control plane");
+        if (outcome == ApplyOutcome.Gap && config.Current is { } moved && moved.Epoch == held.Epoch && moved.Revision > held.Revision)
+        {
+            // The bus moved the node on while the answer was on its way: ask again from where it is now.
+            update = await client.GetSinceAsync(moved.Revision, moved.Epoch, moved.ContentHash, cancellationToken);
+            outcome = update.Kind == ConfigChangeKind.Delta && !(update.Epoch == moved.Epoch && update.Revision <= moved.Revision)
+                ? config.ApplyDelta(update.Epoch, update.FromRevision ?? -1, update.Revision, update.Changes, "control plane")
+                : update.Kind == ConfigChangeKind.Delta ? ApplyOutcome.AlreadyCurrent : ApplyOutcome.Gap;
+        }
+
         if (outcome is ApplyOutcome.Gap or ApplyOutcome.Rejected)
         {
             // Deltas did not fit; the full snapshot always does.
@@ -126,8 +135,9 @@ internal sealed partial class ConfigSynchronizer(
     /// <summary>The full snapshot in its compact form, parsed as it arrives straight into the new state.</summary>
     private async Task PullFullAsync(CancellationToken cancellationToken)
     {
+        var asked = config.Current is { } held ? held.Revision : (long?)null;
         using var pulled = await client.GetFullAsync(cancellationToken);
-        config.ApplySnapshot(pulled.Reader.Header, ReadKeys(pulled.Reader), "control plane");
+        config.ApplySnapshot(pulled.Reader.Header, ReadKeys(pulled.Reader), "control plane", heldAtRequest: asked);
     }
 
     private void LoadFromDisk()
@@ -137,7 +147,7 @@ internal sealed partial class ConfigSynchronizer(
             using var stored = disk.TryLoad();
             if (stored is not null)
             {
-                config.ApplySnapshot(stored.Header, ReadKeys(stored), "disk", authoritative: false);
+                config.ApplySnapshot(stored.Header, ReadKeys(stored), "disk", authoritative: false, trustedSum: stored.Sum);
             }
         }
         catch (InvalidDataException ex)

@@ -14,20 +14,30 @@ internal sealed class KeyTableBuilder
     private readonly List<string> _errors;
     private readonly Dictionary<int, List<KeyRecord>> _hashShards = [];
     private readonly Dictionary<int, List<IdEntry>> _idShards = [];
+    private readonly bool _bulk;
+    private readonly KeySum? _trustedSum;
     private KeySum _sum;
 
-    public KeyTableBuilder(KeyTable basis, Func<Guid, bool> tenantKnown, List<string> errors)
+    /// <param name="basis">The table to change (<see cref="KeyTable.Empty"/> for a full snapshot: then keys are appended and sorted once at the end).</param>
+    /// <param name="trustedSum">For a full build from this node's own sealed file: the key sum it stored, so a cold start does not hash every key again.</param>
+    public KeyTableBuilder(KeyTable basis, Func<Guid, bool> tenantKnown, List<string> errors, KeySum? trustedSum = null)
     {
         _basis = basis;
         _tenantKnown = tenantKnown;
         _errors = errors;
         _sum = basis.Sum;
+        _bulk = ReferenceEquals(basis, KeyTable.Empty);
+        _trustedSum = _bulk ? trustedSum : null;
     }
 
     /// <summary>Adds a key, replacing any with the same key id (an issue or a rotation).</summary>
     public void Upsert(CompactKey key)
     {
-        Remove(key.KeyId);
+        if (!_bulk)
+        {
+            Remove(key.KeyId);
+        }
+
         if (!_tenantKnown(key.TenantId))
         {
             _errors.Add($"key {CompactKey.UnpackPublicId(key.PublicId)}: its tenant is unknown");
@@ -43,12 +53,17 @@ internal sealed class KeyTableBuilder
             AddRecord(new KeyRecord(previous, key.KeyId, key.TenantId, key.PublicId, key.ExpiresAtMs, key.PreviousUntilMs, models));
         }
 
-        _sum = _sum.Add(key.Digest());
+        _sum = _trustedSum is null ? _sum.Add(key.Digest()) : _sum with { Count = _sum.Count + 1 };
     }
 
     /// <summary>Removes a key (a revocation); nothing happens when it is not held.</summary>
     public void Remove(Guid keyId)
     {
+        if (_bulk)
+        {
+            throw new InvalidOperationException("A full build only adds keys.");
+        }
+
         var idShard = IdShard(KeyTable.IdShard(keyId));
         var start = 0;
         while (start < idShard.Count && idShard[start].KeyId != keyId)
@@ -101,17 +116,65 @@ internal sealed class KeyTableBuilder
         foreach (var (index, list) in _idShards)
         {
             var shard = list.Count == 0 ? KeyTable.NoIds : list.ToArray();
-            Array.Sort(shard, static (x, y) => x.KeyId != y.KeyId ? x.KeyId.CompareTo(y.KeyId) : KeyTable.Compare(x.Hash, y.Hash));
+            if (_bulk)
+            {
+                // Appended in arrival order; a delta keeps its shards sorted as it goes.
+                Array.Sort(shard, static (x, y) => x.KeyId != y.KeyId ? x.KeyId.CompareTo(y.KeyId) : KeyTable.Compare(x.Hash, y.Hash));
+                DuplicateIds(shard);
+            }
+
             byId[index] = shard;
         }
 
+        if (_trustedSum is { } trusted)
+        {
+            if (trusted.Count != _sum.Count)
+            {
+                _errors.Add($"the stored key sum counts {trusted.Count} keys, the file holds {_sum.Count}");
+            }
+
+            _sum = trusted;
+        }
+
         return new KeyTable(byHash, byId, _sum, _basis.Models);
+    }
+
+    /// <summary>A key id twice in a full snapshot (its records would be ambiguous).</summary>
+    private void DuplicateIds(IdEntry[] shard)
+    {
+        for (var i = 1; i < shard.Length; i++)
+        {
+            // Two entries of one id are a key and its previous secret; three or two current ones are a duplicate.
+            if (shard[i].KeyId == shard[i - 1].KeyId && (i >= 2 && shard[i - 2].KeyId == shard[i].KeyId || !IsPair(shard[i - 1], shard[i])))
+            {
+                _errors.Add($"key {shard[i].KeyId} appears twice");
+            }
+        }
+    }
+
+    private bool IsPair(IdEntry a, IdEntry b)
+    {
+        var x = FindRecord(a.Hash);
+        var y = FindRecord(b.Hash);
+        return (x.GraceUntilMs == CompactKey.Never) != (y.GraceUntilMs == CompactKey.Never);
+    }
+
+    private KeyRecord FindRecord(KeyHash hash)
+    {
+        var shard = HashShard(KeyTable.HashShard(hash));
+        var at = IndexOf(shard, hash);
+        return at < 0 ? default : shard[at];
     }
 
     private void AddRecord(KeyRecord record)
     {
         HashShard(KeyTable.HashShard(record.Hash)).Add(record);
         var ids = IdShard(KeyTable.IdShard(record.KeyId));
+        if (_bulk)
+        {
+            ids.Add(new IdEntry(record.KeyId, record.Hash));
+            return;
+        }
 
         // Kept sorted by key id, so a key's entries are next to each other for Remove.
         var at = ids.Count;

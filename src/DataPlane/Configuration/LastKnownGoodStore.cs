@@ -84,7 +84,7 @@ internal sealed partial class LastKnownGoodStore : BackgroundService
     private static readonly TimeSpan LargeTableWriteInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>Writes the state now (also used on shutdown paths and by tests).</summary>
-    public void Write(NodeState state) => WriteFile(Encrypt(state.Source, state.Keys.Count, state.Keys.Enumerate(), _key), state.Revision);
+    public void Write(NodeState state) => WriteFile(Encrypt(state.Source, state.Keys.Count, state.Keys.Enumerate(), _key, state.Keys.Sum), state.Revision);
 
     /// <summary>Writes a snapshot now (tests, and a node handed a snapshot file).</summary>
     public void Write(ConfigSnapshot snapshot) => WriteFile(Encrypt(snapshot, _key), snapshot.Revision);
@@ -119,12 +119,12 @@ internal sealed partial class LastKnownGoodStore : BackgroundService
     }
 
     /// <summary>The compact snapshot (header and keys), compressed, then sealed with AES-GCM under the node key.</summary>
-    internal static byte[] Encrypt(ConfigSnapshot header, long count, IEnumerable<CompactKey> keys, byte[] key)
+    internal static byte[] Encrypt(ConfigSnapshot header, long count, IEnumerable<CompactKey> keys, byte[] key, KeySum? sum = null)
     {
         using var plain = new MemoryStream();
         using (var gzip = new GZipStream(plain, CompressionLevel.Fastest, leaveOpen: true))
         {
-            CompactSnapshot.Write(gzip, header, count, keys);
+            CompactSnapshot.Write(gzip, header, count, keys, sum);
         }
 
         var plaintext = plain.GetBuffer().AsSpan(0, (int)plain.Length);

@@ -77,7 +77,10 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
     /// Applies a full snapshot read as a stream: <paramref name="snapshot"/> is its header (everything but the keys) and
     /// <paramref name="keys"/> its keys, read one by one into the new key table (null: the keys are in the header).
     /// </summary>
-    public ApplyOutcome ApplySnapshot(ConfigSnapshot snapshot, IEnumerable<CompactKey>? keys, string origin, bool authoritative = true)
+    /// <param name="trustedSum">The key sum stored in this node's own sealed file (a cold start skips hashing every key).</param>
+    /// <param name="heldAtRequest">For a pull: the revision held when it was asked for. A snapshot newer than that but older than what the bus has applied meanwhile is stale, not a restore.</param>
+    public ApplyOutcome ApplySnapshot(
+        ConfigSnapshot snapshot, IEnumerable<CompactKey>? keys, string origin, bool authoritative = true, KeySum? trustedSum = null, long? heldAtRequest = null)
     {
         lock (_applyLock)
         {
@@ -90,6 +93,12 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
                 }
 
                 var sameEpoch = held.Epoch == snapshot.Epoch;
+                if (sameEpoch && heldAtRequest is { } asked && snapshot.Revision >= asked && snapshot.Revision < held.Revision)
+                {
+                    // Deltas from the bus overtook this pull: what it brings is already applied.
+                    return ApplyOutcome.AlreadyCurrent;
+                }
+
                 if (sameEpoch && snapshot.Revision == held.Revision && snapshot.ContentHash == held.ContentHash)
                 {
                     return ApplyOutcome.AlreadyCurrent;
@@ -107,7 +116,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
             var started = Stopwatch.GetTimestamp();
             var state = keys is null
                 ? NodeStateBuilder.Build(snapshot, time.GetUtcNow(), errors)
-                : NodeStateBuilder.Build(snapshot, keys, time.GetUtcNow(), errors);
+                : NodeStateBuilder.Build(snapshot, keys, time.GetUtcNow(), errors, trustedSum);
             if (state is null)
             {
                 return Reject(snapshot.Revision, errors);

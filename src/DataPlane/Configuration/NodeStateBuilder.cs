@@ -20,7 +20,7 @@ internal static class NodeStateBuilder
     /// Builds the state of a snapshot read as a stream: <paramref name="header"/> holds everything but the keys, which
     /// arrive one by one from <paramref name="keys"/> and go straight into the key table, never into a list.
     /// </summary>
-    public static NodeState? Build(ConfigSnapshot header, IEnumerable<CompactKey> keys, DateTimeOffset now, List<string> errors)
+    public static NodeState? Build(ConfigSnapshot header, IEnumerable<CompactKey> keys, DateTimeOffset now, List<string> errors, KeySum? trustedSum = null)
     {
         if (BuildRest(header, now, errors) is not { } rest)
         {
@@ -32,7 +32,7 @@ internal static class NodeStateBuilder
             return null;
         }
 
-        var builder = new KeyTableBuilder(KeyTable.Empty, rest.TenantsById.ContainsKey, errors);
+        var builder = new KeyTableBuilder(KeyTable.Empty, rest.TenantsById.ContainsKey, errors, trustedSum);
         foreach (var key in keys)
         {
             if (errors.Count < MaxErrors)
