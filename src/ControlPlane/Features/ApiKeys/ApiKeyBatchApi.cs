@@ -73,13 +73,22 @@ internal static class ApiKeyBatchApi
             delta.Add(new ApiKeyChanged { Key = SnapshotMapper.Key(key, changes.Now) });
         }
 
-        // A thousand new rows: nothing to compare, so change detection is left out of the insert.
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        db.ApiKeys.AddRange(keys);
+        Func<CancellationToken, Task>? copy = null;
+        if (ApiKeyBulkInsert.CanCopy(db))
+        {
+            copy = token => ApiKeyBulkInsert.CopyAsync(db, keys, token);
+        }
+        else
+        {
+            // A thousand new rows: nothing to compare, so change detection is left out of the insert.
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            db.ApiKeys.AddRange(keys);
+        }
+
         changes.Audit(
             tenant.Id, "api_key.batch_created", $"api_key/{keys[0].Id}",
             $"Issued {keys.Count} keys in one batch, '{keys[0].Name}' ({ApiKeyText.DisplayPrefix(keys[0].PublicId)}) to '{keys[^1].Name}' ({ApiKeyText.DisplayPrefix(keys[^1].PublicId)}).");
-        await changes.CommitAsync(delta, ct);
+        await changes.CommitAsync(delta, copy, ct);
         return TypedResults.Created($"/api/v1/tenants/{tenant.Id}/api-keys", new ApiKeyBatchResponse(answers));
     }
 
