@@ -32,7 +32,7 @@ internal static class ApiKeyLookup
             return null;
         }
 
-        var key = KeyEntry.From(record);
+        var key = KeyEntry.From(record, state.Keys.Models);
         if (state.VerifiedKeys.Count < NodeState.MaxVerifiedKeys)
         {
             state.VerifiedKeys.TryAdd(new string(presented), key);

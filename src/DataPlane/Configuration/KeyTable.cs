@@ -136,7 +136,7 @@ internal sealed class KeyTable
             PreviousHash = hasPrevious ? previous.Hash.ToHash256() : default,
             PreviousUntilMs = hasPrevious ? previous.GraceUntilMs : CompactKey.Never,
             ExpiresAtMs = current.ExpiresAtMs,
-            AllowedModels = current.Models?.Sorted,
+            AllowedModels = Models[current.Models]?.Sorted,
         };
     }
 
@@ -155,9 +155,12 @@ internal sealed class KeyTable
     }
 }
 
-/// <summary>One secret of one key, as a node stores it: about 96 bytes, no object of its own.</summary>
+/// <summary>
+/// One secret of one key, as a node stores it: 96 bytes, no object of its own and no reference either (the model
+/// list is an index into <see cref="ModelLists"/>), so the garbage collector never scans a million records.
+/// </summary>
 [StructLayout(LayoutKind.Auto)]
-internal readonly record struct KeyRecord(KeyHash Hash, Guid KeyId, Guid TenantId, ulong PublicId, long ExpiresAtMs, long GraceUntilMs, ModelList? Models);
+internal readonly record struct KeyRecord(KeyHash Hash, Guid KeyId, Guid TenantId, ulong PublicId, long ExpiresAtMs, long GraceUntilMs, int Models);
 
 /// <summary>The key-id index: which hashes a key id has.</summary>
 internal readonly record struct IdEntry(Guid KeyId, KeyHash Hash);
@@ -171,24 +174,29 @@ internal sealed class ModelList(string[] sorted)
 }
 
 /// <summary>
-/// The model lists keys use, each held once. Tables of one node share it; it is only written under the apply lock
-/// and a list, once added, never changes.
+/// The model lists keys use, each held once and named by an index (0: none, every model the plan allows). Tables of
+/// one node share it; it is only added to under the apply lock, and readers see an array that never changes.
 /// </summary>
 internal sealed class ModelLists
 {
-    private readonly Dictionary<string, ModelList> _lists = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _indexes = new(StringComparer.Ordinal);
+    private volatile ModelList?[] _lists = [null];
 
-    public ModelList Intern(string[] sorted)
+    public ModelList? this[int index] => _lists[index];
+
+    public int Intern(string[] sorted)
     {
         var name = string.Join('\n', sorted);
-        lock (_lists)
+        lock (_indexes)
         {
-            if (!_lists.TryGetValue(name, out var list))
+            if (!_indexes.TryGetValue(name, out var index))
             {
-                _lists[name] = list = new ModelList(sorted);
+                index = _lists.Length;
+                _lists = [.. _lists, new ModelList(sorted)];
+                _indexes[name] = index;
             }
 
-            return list;
+            return index;
         }
     }
 }

@@ -44,7 +44,7 @@ internal sealed class KeyTableBuilder
             return;
         }
 
-        var models = key.AllowedModels is { } sorted ? _basis.Models.Intern(sorted) : null;
+        var models = key.AllowedModels is { } sorted ? _basis.Models.Intern(sorted) : 0;
         var current = KeyHash.From(key.Hash);
         AddRecord(new KeyRecord(current, key.KeyId, key.TenantId, key.PublicId, key.ExpiresAtMs, CompactKey.Never, models));
         if (key.HasPrevious)
@@ -223,7 +223,7 @@ internal sealed class KeyTableBuilder
         {
             KeyId = current.KeyId, TenantId = current.TenantId, PublicId = current.PublicId, Hash = current.Hash.ToHash256(),
             PreviousHash = hasPrevious ? previous.Hash.ToHash256() : default, PreviousUntilMs = hasPrevious ? previous.GraceUntilMs : CompactKey.Never,
-            ExpiresAtMs = current.ExpiresAtMs, AllowedModels = current.Models?.Sorted,
+            ExpiresAtMs = current.ExpiresAtMs, AllowedModels = _basis.Models[current.Models]?.Sorted,
         };
     }
 

@@ -201,7 +201,7 @@ internal sealed class KeyEntry
     public bool IsValidAt(DateTimeOffset now) =>
         (ExpiresAt is not { } expires || expires > now) && (GraceUntil is not { } grace || grace > now);
 
-    public static KeyEntry From(in KeyRecord record)
+    public static KeyEntry From(in KeyRecord record, ModelLists models)
     {
         var hash = new byte[Hash256.Length];
         record.Hash.ToHash256().WriteTo(hash);
@@ -211,7 +211,7 @@ internal sealed class KeyEntry
             PublicId = CompactKey.UnpackPublicId(record.PublicId),
             TenantId = record.TenantId,
             Hash = hash,
-            AllowedModels = record.Models?.Set,
+            AllowedModels = models[record.Models]?.Set,
             ExpiresAt = record.ExpiresAtMs == CompactKey.Never ? null : DateTimeOffset.FromUnixTimeMilliseconds(record.ExpiresAtMs),
             GraceUntil = record.GraceUntilMs == CompactKey.Never ? null : DateTimeOffset.FromUnixTimeMilliseconds(record.GraceUntilMs),
         };
