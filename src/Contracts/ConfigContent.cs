@@ -43,6 +43,8 @@ public static class ConfigContent
             Routes = [.. (snapshot.Routes ?? []).OrderBy(r => r.EndpointId)],
             Keys = [],
             Blocks = [.. (snapshot.Blocks ?? []).OrderBy(b => b.BlockId)],
+            OAuthClients = [.. (snapshot.OAuthClients ?? []).OrderBy(c => c.Id)],
+            PlatformIssuer = snapshot.PlatformIssuer is { } issuer ? issuer with { Keys = [.. issuer.Keys.OrderBy(k => k.KeyId, StringComparer.Ordinal)] } : null,
         };
         return SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, ContractJson.Options));
     }

@@ -1,4 +1,6 @@
+using InferenceGateway.ControlPlane.Data.Billing;
 using InferenceGateway.ControlPlane.Data.Identity;
+using InferenceGateway.ControlPlane.Data.Usage;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -49,6 +51,16 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
 
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
 
+    public DbSet<UsageAggregate> UsageAggregates => Set<UsageAggregate>();
+
+    public DbSet<ProcessedUsageBatch> ProcessedUsageBatches => Set<ProcessedUsageBatch>();
+
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+
+    public DbSet<BillingCustomer> BillingCustomers => Set<BillingCustomer>();
+
     /// <summary>Whether this context talks to SQLite (standalone mode).</summary>
     public abstract bool IsSqlite { get; }
 
@@ -60,6 +72,11 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
         modelBuilder.ApplyConfiguration(new InvitationConfiguration());
         modelBuilder.ApplyConfiguration(new SigningKeyConfiguration());
         modelBuilder.ApplyConfiguration(new OAuthClientConfiguration());
+        modelBuilder.ApplyConfiguration(new UsageAggregateConfiguration());
+        modelBuilder.ApplyConfiguration(new ProcessedUsageBatchConfiguration());
+        modelBuilder.ApplyConfiguration(new InvoiceConfiguration());
+        modelBuilder.ApplyConfiguration(new InvoiceLineConfiguration());
+        modelBuilder.ApplyConfiguration(new BillingCustomerConfiguration());
 
         modelBuilder.Entity<Plan>(e =>
         {
@@ -67,6 +84,7 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
             e.Property(p => p.Name).HasMaxLength(100);
             e.Property(p => p.Description).HasMaxLength(1000);
             e.Property(p => p.Currency).HasMaxLength(3);
+            e.Property(p => p.QuotaEnforcement).HasConversion<string>().HasMaxLength(10);
             foreach (var price in new[] { nameof(Plan.MonthlyBaseFee), nameof(Plan.PricePer1KRequests), nameof(Plan.PricePer1MInputTokens), nameof(Plan.PricePer1MOutputTokens) })
             {
                 e.Property(price).HasPrecision(18, 6);

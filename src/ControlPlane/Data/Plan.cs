@@ -1,5 +1,15 @@
 namespace InferenceGateway.ControlPlane.Data;
 
+/// <summary>What a node does with a request of a tenant whose monthly quota is used up.</summary>
+internal enum QuotaEnforcement
+{
+    /// <summary>Refuse with 429 (problem type quota-exceeded, <c>x-should-retry: false</c>).</summary>
+    Hard,
+
+    /// <summary>Let the request through; the control plane records a quota event.</summary>
+    Soft,
+}
+
 internal sealed class Plan
 {
     public Guid Id { get; set; }
@@ -22,6 +32,9 @@ internal sealed class Plan
     public long? MonthlyInputTokenQuota { get; set; }
 
     public long? MonthlyOutputTokenQuota { get; set; }
+
+    /// <summary>What happens when a monthly quota is used up: refuse (hard) or let through and raise a quota event (soft).</summary>
+    public QuotaEnforcement QuotaEnforcement { get; set; } = QuotaEnforcement.Hard;
 
     public long MaxRequestBodyBytes { get; set; }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.ApiKeys;
 using InferenceGateway.ControlPlane.Features.Audit;
+using InferenceGateway.ControlPlane.Features.Billing;
 using InferenceGateway.ControlPlane.Features.Blocks;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Features.Fleet;
@@ -123,6 +124,7 @@ public static class ControlPlaneHosting
         services.AddSingleton<IValidateOptions<ConfigHistoryOptions>, ConfigHistoryOptionsValidator>();
         services.AddSingleton<ConfigHistoryPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigHistoryPruner>());
+        builder.AddBilling();
         return builder;
     }
 
@@ -194,6 +196,7 @@ public static class ControlPlaneHosting
         tenant.MapTenantAuditApi();
         tenant.MapMembersApi();
         tenant.MapOAuthClientsApi();
+        endpoints.MapBilling(api, platform, tenant);
         endpoints.MapInvitationAcceptance();
         endpoints.MapAccountPages();
         endpoints.MapConnectEndpoints();

@@ -42,12 +42,12 @@ internal static class NodeStateBuilder
         }
 
         var table = builder.Finish();
-        return errors.Count > 0 ? null : new NodeState(header, rest.TenantsBySlug, rest.TenantsById, table, rest.Blocks);
+        return errors.Count > 0 ? null : new NodeState(header, rest.TenantsBySlug, rest.TenantsById, table, rest.Blocks) { Issuers = rest.Issuers };
     }
 
     private const int MaxErrors = 100;
 
-    private sealed record Rest(FrozenDictionary<string, TenantEntry> TenantsBySlug, FrozenDictionary<Guid, TenantEntry> TenantsById, BlockSet Blocks);
+    private sealed record Rest(FrozenDictionary<string, TenantEntry> TenantsBySlug, FrozenDictionary<Guid, TenantEntry> TenantsById, BlockSet Blocks, Authentication.TokenIssuers Issuers);
 
     /// <summary>Everything but the keys, validated: plans, routes, tenants, blocks.</summary>
     private static Rest? BuildRest(ConfigSnapshot snapshot, DateTimeOffset now, List<string> errors)
@@ -165,6 +165,7 @@ internal static class NodeStateBuilder
             }
         }
 
+        var issuers = Authentication.TokenIssuers.Build(snapshot.PlatformIssuer, snapshot.OAuthClients ?? [], tenants.Select(t => t.Id).ToHashSet(), errors);
         if (errors.Count > 0)
         {
             return null;
@@ -173,7 +174,8 @@ internal static class NodeStateBuilder
         return new Rest(
             tenants.ToFrozenDictionary(t => t.Slug, StringComparer.Ordinal),
             tenants.ToFrozenDictionary(t => t.Id),
-            new BlockSet((snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now).ToList()));
+            new BlockSet((snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now).ToList()),
+            issuers);
     }
 
     private static IEnumerable<CompactKey> CompactKeys(IReadOnlyList<ApiKeySnapshot>? keys, List<string> errors)
@@ -205,6 +207,9 @@ internal static class NodeStateBuilder
         Dictionary<Guid, TenantSnapshot>? tenants = null;
         Dictionary<Guid, RouteSnapshot>? routes = null;
         Dictionary<Guid, BlockSnapshot>? blocks = null;
+        Dictionary<Guid, OAuthClientSnapshot>? clients = null;
+        var platformIssuer = source.PlatformIssuer;
+        var issuersChanged = false;
         var keyChanges = new List<ConfigChange>();
         foreach (var change in changes)
         {
@@ -241,6 +246,17 @@ internal static class NodeStateBuilder
                 case BlockLifted lifted:
                     (blocks ??= source.Blocks.ToDictionary(b => b.BlockId)).Remove(lifted.BlockId);
                     break;
+                case OAuthClientChanged { Client: { } client }:
+                    (clients ??= (source.OAuthClients ?? []).ToDictionary(c => c.Id))[client.Id] = client;
+                    issuersChanged = true;
+                    break;
+                case OAuthClientRemoved removed:
+                    issuersChanged |= (clients ??= (source.OAuthClients ?? []).ToDictionary(c => c.Id)).Remove(removed.Id);
+                    break;
+                case PlatformIssuerChanged issuer:
+                    platformIssuer = issuer.Issuer;
+                    issuersChanged = true;
+                    break;
                 default:
                     errors.Add($"a {change.GetType().Name} change without its data");
                     break;
@@ -259,6 +275,8 @@ internal static class NodeStateBuilder
             Tenants = tenants is null ? source.Tenants : [.. tenants.Values.OrderBy(t => t.TenantId)],
             Routes = routes is null ? source.Routes : [.. routes.Values.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal)],
             Blocks = blocks is null ? source.Blocks : [.. blocks.Values.OrderBy(b => b.BlockId)],
+            OAuthClients = clients is null ? source.OAuthClients ?? [] : [.. clients.Values.OrderBy(c => c.Id)],
+            PlatformIssuer = platformIssuer,
         };
 
         var rebuild = plans is not null || tenants is not null || routes is not null;
@@ -276,8 +294,16 @@ internal static class NodeStateBuilder
         }
 
         var blockSet = rest?.Blocks ?? (blocks is null ? state.Blocks : new BlockSet(next.Blocks.Where(b => b.ExpiresAt > now).ToList()));
-        var restDigest = rebuild || blocks is not null ? null : state.RestDigest;
-        return new NodeState(next, rest?.TenantsBySlug ?? state.TenantsBySlug, tenantsById, keys, blockSet, restDigest);
+        // A revoked client or a retired key, like a revoked API key, takes effect without rebuilding the rest.
+        var issuers = rest?.Issuers
+            ?? (issuersChanged ? Authentication.TokenIssuers.Build(next.PlatformIssuer, next.OAuthClients ?? [], tenantsById.Keys.ToHashSet(), errors) : state.Issuers);
+        if (errors.Count > 0)
+        {
+            return null;
+        }
+
+        var restDigest = rebuild || blocks is not null || issuersChanged ? null : state.RestDigest;
+        return new NodeState(next, rest?.TenantsBySlug ?? state.TenantsBySlug, tenantsById, keys, blockSet, restDigest) { Issuers = issuers };
     }
 
     private static KeyTable ApplyKeys(KeyTable keys, List<ConfigChange> changes, FrozenDictionary<Guid, TenantEntry> tenants, List<string> errors)

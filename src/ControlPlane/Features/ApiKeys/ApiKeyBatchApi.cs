@@ -99,7 +99,7 @@ internal static class ApiKeyBatchApi
         if (request.Keys is not { Count: > 0 and <= MaxBatchSize } items)
         {
             errors.Add("keys", $"A batch holds from 1 to {MaxBatchSize} keys; this one holds {request.Keys?.Count ?? 0}.");
-            return errors.ToProblem();
+            return errors.ToResult();
         }
 
         for (var i = 0; i < items.Count; i++)
@@ -124,6 +124,6 @@ internal static class ApiKeyBatchApi
             }
         }
 
-        return errors.Any ? errors.ToProblem() : null;
+        return errors.Any ? errors.ToResult() : null;
     }
 }

@@ -22,6 +22,8 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
         ["GET /api/v1/me"] = "every signed-in caller may ask who it is",
         ["POST /api/v1/invitations/accept"] = "the invitation token is the credential",
         ["GET /api/v1/dataplane/snapshot"] = "data-plane nodes, with their own policy",
+        ["GET /api/v1/invoices/{invoiceId:guid}"] = "the handler checks the caller's membership of the invoice's tenant (InvoicesApiTests)",
+        ["POST /api/v1/billing/stripe/webhook"] = "Stripe's signature is the credential (StripeSyncTests)",
     };
 
     private sealed record Route(string Method, string Pattern, Endpoint Endpoint)
@@ -62,6 +64,7 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
         var (_, _, outsider) = await app.MemberAsync(other, "tenant-admin");
         var (_, _, finance) = await app.MemberAsync(tenant, "finance");
         var (_, _, developer) = await app.MemberAsync(tenant, "developer");
+        var (_, _, tenantAdmin) = await app.MemberAsync(tenant, "tenant-admin");
         var anonymous = app.CreateClient();
         var failures = new List<string>();
 
@@ -83,6 +86,25 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
                 }
             }
 
+            // An admitted role reaches the handler: no 401 or 403, and no 404 from the membership filter (the handler's
+            // own 404 names the object it did not find, never the tenant, which exists).
+            async Task ExpectAdmitted(HttpClient client, string who)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(route.Method), url);
+                if (route.Method is "POST" or "PATCH" or "PUT")
+                {
+                    request.Content = Api.Json("{}");
+                }
+
+                var response = await client.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    || (response.StatusCode == HttpStatusCode.NotFound && body.Contains("No tenant with that id", StringComparison.Ordinal)))
+                {
+                    failures.Add($"{route.Name} as {who}: the role is admitted, got {(int)response.StatusCode}");
+                }
+            }
+
             await Expect(anonymous, "anonymous", HttpStatusCode.Unauthorized);
             if (route.IsPlatform)
             {
@@ -92,17 +114,48 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
             else
             {
                 await Expect(outsider, "another tenant's admin", HttpStatusCode.NotFound);
-                foreach (var (client, role) in new[] { (finance, "finance"), (developer, "developer") })
+                foreach (var (client, role) in new[] { (finance, "finance"), (developer, "developer"), (tenantAdmin, "tenant-admin") })
                 {
                     if (!route.TenantRoles.Contains(role))
                     {
                         await Expect(client, role, HttpStatusCode.Forbidden);
+                    }
+                    else
+                    {
+                        await ExpectAdmitted(client, role);
                     }
                 }
             }
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task RoutesOutsideTheGroups_RefuseCallersTheyAreNotFor()
+    {
+        var (tenant, _) = await app.Admin().CreateTenantAsync();
+        var (_, _, tenantAdmin) = await app.MemberAsync(tenant, "tenant-admin");
+        var anonymous = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await tenantAdmin.GetAsync("/api/v1/me")).StatusCode);
+
+        // The snapshot holds every tenant's configuration: only node credentials open it, not admin tokens.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await tenantAdmin.GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Admin().GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
+
+        // An invoice by id: signed-in callers only, and an id the caller's tenants do not hold is a 404.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/invoices/{Guid.NewGuid()}")).StatusCode);
+        await (await tenantAdmin.GetAsync($"/api/v1/invoices/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
+
+        // Without a webhook secret configured there is no Stripe webhook to call.
+        await (await anonymous.PostAsync("/api/v1/billing/stripe/webhook", Api.Json("{}"))).ProblemAsync(HttpStatusCode.NotFound);
+
+        // Accepting an invitation needs no sign-in (the token is the credential) and refuses a made-up token.
+        var accept = await anonymous.PostAsync("/api/v1/invitations/accept", Api.Json("""{"token":"igwinv_made-up","password":"x"}"""));
+        await accept.ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [GeneratedRegex(@"\{([a-zA-Z]+)(:[a-z]+)?\}")]

@@ -135,6 +135,167 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.BillingCustomer", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("BillingCustomers");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.Invoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset>("FinalizedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("PeriodEnd")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("PeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("PlanName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("StripeAttempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("StripeInvoiceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("StripeLastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset?>("StripeNextAttemptAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("StripeState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset?>("StripeSyncedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Total")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("UsageRows")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("StripeInvoiceId");
+
+                    b.HasIndex("StripeState", "StripeNextAttemptAt");
+
+                    b.HasIndex("TenantId", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("Invoices");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.InvoiceLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<long>("Billable")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Included")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StripeInvoiceItemId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<decimal>("UnitPrice")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<long>("UnitSize")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("InvoiceLines");
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Block", b =>
                 {
                     b.Property<Guid>("Id")
@@ -772,6 +933,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasPrecision(18, 6)
                         .HasColumnType("numeric(18,6)");
 
+                    b.Property<string>("QuotaEnforcement")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
                     b.Property<double>("RequestsPerSecondPerKey")
                         .HasColumnType("double precision");
 
@@ -834,6 +1000,146 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.ProcessedUsageBatch", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("BatchId");
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.ToTable("ProcessedUsageBatches");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.UsageAggregate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("CredentialKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<long>("EstimatedInputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("EstimatedOutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Granularity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyOver60s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencySumMicros")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo100Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo10s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo1s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo2500Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo250Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo25Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo30s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo500Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo50Ms")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo5s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("LatencyUpTo60s")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MalformedUsage")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests2xx")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests3xx")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests4xx")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Requests5xx")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Granularity", "BucketStart");
+
+                    b.HasIndex("TenantId", "Granularity", "BucketStart", "Model", "CredentialKind", "CredentialId")
+                        .IsUnique();
+
+                    b.ToTable("UsageAggregates");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1202,6 +1508,33 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.BillingCustomer", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.Invoice", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.InvoiceLine", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Billing.Invoice", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.Invitation", b =>
                 {
                     b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
@@ -1253,6 +1586,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .IsRequired();
 
                     b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.UsageAggregate", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -1328,6 +1670,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.Invoice", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<System.Guid>", b =>

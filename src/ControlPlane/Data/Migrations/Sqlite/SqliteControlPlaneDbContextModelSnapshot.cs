@@ -129,6 +129,167 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.BillingCustomer", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StripeCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId");
+
+                    b.ToTable("BillingCustomers");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.Invoice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FinalizedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Number")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PaidAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("PlanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PlanName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("StripeAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StripeInvoiceId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StripeLastError")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StripeNextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StripeState")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StripeSyncedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Total")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UsageRows")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("StripeInvoiceId");
+
+                    b.HasIndex("StripeState", "StripeNextAttemptAt");
+
+                    b.HasIndex("TenantId", "PeriodStart")
+                        .IsUnique();
+
+                    b.ToTable("Invoices");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.InvoiceLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("Amount")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Billable")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Included")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("InvoiceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StripeInvoiceItemId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("UnitPrice")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UnitSize")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InvoiceId", "Position")
+                        .IsUnique();
+
+                    b.ToTable("InvoiceLines");
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Block", b =>
                 {
                     b.Property<Guid>("Id")
@@ -764,6 +925,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasPrecision(18, 6)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("QuotaEnforcement")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<double>("RequestsPerSecondPerKey")
                         .HasColumnType("REAL");
 
@@ -826,6 +992,146 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Tenants");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.ProcessedUsageBatch", b =>
+                {
+                    b.Property<Guid>("BatchId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("BatchId");
+
+                    b.HasIndex("ProcessedAt");
+
+                    b.ToTable("ProcessedUsageBatches");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.UsageAggregate", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesIn")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BytesOut")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CredentialKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("EstimatedInputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EstimatedOutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Granularity")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyOver60s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencySumMicros")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo100Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo10s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo1s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo2500Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo250Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo25Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo30s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo500Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo50Ms")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo5s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LatencyUpTo60s")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MalformedUsage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Model")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests2xx")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests3xx")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests4xx")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Requests5xx")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Granularity", "BucketStart");
+
+                    b.HasIndex("TenantId", "Granularity", "BucketStart", "Model", "CredentialKind", "CredentialId")
+                        .IsUnique();
+
+                    b.ToTable("UsageAggregates");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -1188,6 +1494,33 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.BillingCustomer", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.Invoice", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.InvoiceLine", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Billing.Invoice", null)
+                        .WithMany("Lines")
+                        .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.Invitation", b =>
                 {
                     b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
@@ -1239,6 +1572,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .IsRequired();
 
                     b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Usage.UsageAggregate", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -1314,6 +1656,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Billing.Invoice", b =>
+                {
+                    b.Navigation("Lines");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication<System.Guid>", b =>
