@@ -58,8 +58,9 @@ internal sealed partial class ConfigSynchronizer(
                 // Whatever went wrong, the node keeps serving what it has and tries again.
                 if (ex is NodeIdInUseException)
                 {
-                    config.RecordFailure(ex.Message);
+                    // Logged before it is recorded: whoever sees the failure in the state finds the line in the log too.
                     LogNodeIdInUse(logger, options.Value.NodeId);
+                    config.RecordFailure(ex.Message);
                 }
                 else if (ex is not (HttpRequestException or SnapshotPullException or OperationCanceledException))
                 {
