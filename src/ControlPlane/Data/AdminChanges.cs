@@ -40,12 +40,20 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
     }
 
     /// <summary>Commits a change together with the delta that tells nodes what it changes in what they serve.</summary>
-    public async Task CommitAsync(IReadOnlyList<ConfigChange> delta, CancellationToken cancellationToken)
+    public Task CommitAsync(IReadOnlyList<ConfigChange> delta, CancellationToken cancellationToken) => CommitAsync(delta, null, cancellationToken);
+
+    /// <summary>The same, with <paramref name="write"/> run first in the transaction: rows written outside EF Core (a bulk copy).</summary>
+    public async Task CommitAsync(IReadOnlyList<ConfigChange> delta, Func<CancellationToken, Task>? write, CancellationToken cancellationToken)
     {
         var audit = _audit ?? throw new InvalidOperationException("Every mutation writes an audit event.");
         db.AuditEvents.Add(audit);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (write is not null)
+        {
+            await write(cancellationToken);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
         await publisher.AddRevisionAsync(delta, audit.Action, Now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

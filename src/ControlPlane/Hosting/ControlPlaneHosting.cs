@@ -192,6 +192,7 @@ public static class ControlPlaneHosting
         platform.MapBlocksApi();
         var tenant = api.MapGroup("/tenants/{tenantId:guid}").AddEndpointFilter<TenantAccessFilter>();
         tenant.MapApiKeysApi();
+        tenant.MapApiKeyBatchApi();
         tenant.MapModelEndpointsApi();
         tenant.MapTenantAuditApi();
         tenant.MapMembersApi();

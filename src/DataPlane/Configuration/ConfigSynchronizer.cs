@@ -1,5 +1,6 @@
 using System.Text.Json;
 using InferenceGateway.Contracts;
+using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.DataPlane.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -34,9 +35,9 @@ internal sealed partial class ConfigSynchronizer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (config.Current is null && disk.TryLoad() is { } stored)
+        if (config.Current is null)
         {
-            config.ApplySnapshot(stored, "disk", authoritative: false);
+            LoadFromDisk();
         }
 
         while (!stoppingToken.IsCancellationRequested)
@@ -57,8 +58,9 @@ internal sealed partial class ConfigSynchronizer(
                 // Whatever went wrong, the node keeps serving what it has and tries again.
                 if (ex is NodeIdInUseException)
                 {
-                    config.RecordFailure(ex.Message);
+                    // Logged before it is recorded: whoever sees the failure in the state finds the line in the log too.
                     LogNodeIdInUse(logger, options.Value.NodeId);
+                    config.RecordFailure(ex.Message);
                 }
                 else if (ex is not (HttpRequestException or SnapshotPullException or OperationCanceledException))
                 {
@@ -88,16 +90,24 @@ internal sealed partial class ConfigSynchronizer(
         var cancellationToken = timeout.Token;
         if (config.Current is not { } held)
         {
-            config.ApplySnapshot(await client.GetFullAsync(cancellationToken), "control plane");
+            await PullFullAsync(cancellationToken);
             return;
         }
 
         // The node says which epoch and content it holds: another epoch, a revision above the control plane's or
         // other content at the same revision gets the full snapshot, which replaces the state.
         var update = await client.GetSinceAsync(held.Revision, held.Epoch, held.ContentHash, cancellationToken);
-        if (update.Kind == ConfigChangeKind.Full && update.Snapshot is { } snapshot)
+        if (update.Kind == ConfigChangeKind.Full)
         {
-            config.ApplySnapshot(snapshot, "control plane");
+            if (update.Snapshot is { } snapshot)
+            {
+                config.ApplySnapshot(snapshot, "control plane");
+            }
+            else
+            {
+                await PullFullAsync(cancellationToken);
+            }
+
             return;
         }
 
@@ -107,10 +117,52 @@ internal sealed partial class ConfigSynchronizer(
         }
 
         var outcome = config.ApplyDelta(update.Epoch, update.FromRevision ?? -1, update.Revision, update.Changes, "control plane");
+        if (outcome == ApplyOutcome.Gap && config.Current is { } moved && moved.Epoch == held.Epoch && moved.Revision > held.Revision)
+        {
+            // The bus moved the node on while the answer was on its way: ask again from where it is now.
+            update = await client.GetSinceAsync(moved.Revision, moved.Epoch, moved.ContentHash, cancellationToken);
+            outcome = update.Kind == ConfigChangeKind.Delta && !(update.Epoch == moved.Epoch && update.Revision <= moved.Revision)
+                ? config.ApplyDelta(update.Epoch, update.FromRevision ?? -1, update.Revision, update.Changes, "control plane")
+                : update.Kind == ConfigChangeKind.Delta ? ApplyOutcome.AlreadyCurrent : ApplyOutcome.Gap;
+        }
+
         if (outcome is ApplyOutcome.Gap or ApplyOutcome.Rejected)
         {
             // Deltas did not fit; the full snapshot always does.
-            config.ApplySnapshot(await client.GetFullAsync(cancellationToken), "control plane");
+            await PullFullAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>The full snapshot in its compact form, parsed as it arrives straight into the new state.</summary>
+    private async Task PullFullAsync(CancellationToken cancellationToken)
+    {
+        var asked = config.Current is { } held ? held.Revision : (long?)null;
+        using var pulled = await client.GetFullAsync(cancellationToken);
+        config.ApplySnapshot(pulled.Reader.Header, ReadKeys(pulled.Reader), "control plane", heldAtRequest: asked);
+    }
+
+    private void LoadFromDisk()
+    {
+        try
+        {
+            using var stored = disk.TryLoad();
+            if (stored is not null)
+            {
+                config.ApplySnapshot(stored.Header, ReadKeys(stored), "disk", authoritative: false, trustedSum: stored.Sum);
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            // The file decrypted but is not a snapshot this version reads: start empty and pull.
+            config.RecordFailure($"the last-known-good file cannot be read ({ex.Message})");
+        }
+    }
+
+    private static IEnumerable<CompactKey> ReadKeys(CompactSnapshot.Reader reader)
+    {
+        while (reader.TryRead(out var key))
+        {
+            yield return key;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
 
@@ -69,7 +70,17 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
     /// unless it is the same revision of the same epoch with the same content; from disk it applies only to a node
     /// that holds nothing yet.
     /// </summary>
-    public ApplyOutcome ApplySnapshot(ConfigSnapshot snapshot, string origin, bool authoritative = true)
+    public ApplyOutcome ApplySnapshot(ConfigSnapshot snapshot, string origin, bool authoritative = true) =>
+        ApplySnapshot(snapshot, null, origin, authoritative);
+
+    /// <summary>
+    /// Applies a full snapshot read as a stream: <paramref name="snapshot"/> is its header (everything but the keys) and
+    /// <paramref name="keys"/> its keys, read one by one into the new key table (null: the keys are in the header).
+    /// </summary>
+    /// <param name="trustedSum">The key sum stored in this node's own sealed file (a cold start skips hashing every key).</param>
+    /// <param name="heldAtRequest">For a pull: the revision held when it was asked for. A snapshot newer than that but older than what the bus has applied meanwhile is stale, not a restore.</param>
+    public ApplyOutcome ApplySnapshot(
+        ConfigSnapshot snapshot, IEnumerable<CompactKey>? keys, string origin, bool authoritative = true, KeySum? trustedSum = null, long? heldAtRequest = null)
     {
         lock (_applyLock)
         {
@@ -82,6 +93,12 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
                 }
 
                 var sameEpoch = held.Epoch == snapshot.Epoch;
+                if (sameEpoch && heldAtRequest is { } asked && snapshot.Revision >= asked && snapshot.Revision < held.Revision)
+                {
+                    // Deltas from the bus overtook this pull: what it brings is already applied.
+                    return ApplyOutcome.AlreadyCurrent;
+                }
+
                 if (sameEpoch && snapshot.Revision == held.Revision && snapshot.ContentHash == held.ContentHash)
                 {
                     return ApplyOutcome.AlreadyCurrent;
@@ -96,7 +113,10 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
             }
 
             var errors = new List<string>();
-            var state = NodeStateBuilder.Build(snapshot, time.GetUtcNow(), errors);
+            var started = Stopwatch.GetTimestamp();
+            var state = keys is null
+                ? NodeStateBuilder.Build(snapshot, time.GetUtcNow(), errors)
+                : NodeStateBuilder.Build(snapshot, keys, time.GetUtcNow(), errors, trustedSum);
             if (state is null)
             {
                 return Reject(snapshot.Revision, errors);
@@ -109,7 +129,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
                 LogReset(logger, reset);
             }
 
-            return Swap(state, origin);
+            return Swap(state, origin, started);
         }
     }
 
@@ -134,6 +154,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
             }
 
             var errors = new List<string>();
+            var started = Stopwatch.GetTimestamp();
             var next = NodeStateBuilder.Apply(state, revision, changes, time.GetUtcNow(), errors);
             if (next is null)
             {
@@ -145,7 +166,7 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
                 Interlocked.Increment(ref _deltasFromBus);
             }
 
-            return Swap(next, origin);
+            return Swap(next, origin, started);
         }
     }
 
@@ -172,15 +193,16 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
         LogMessageRejected(logger, revision, reason);
     }
 
-    private ApplyOutcome Swap(NodeState state, string origin)
+    private ApplyOutcome Swap(NodeState state, string origin, long started)
     {
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         _current = state;
         LastAppliedAt = time.GetUtcNow();
 
         // A newer revision applied: whatever was wrong before no longer describes this node.
         LastApplyError = null;
         LastApplyErrorAt = null;
-        LogApplied(logger, state.Revision, origin, state.TenantsById.Count, state.KeysByHash.Count);
+        LogApplied(logger, state.Revision, origin, state.TenantsById.Count, state.Keys.Count, elapsed);
         Applied?.Invoke(state);
         return ApplyOutcome.Applied;
     }
@@ -193,8 +215,8 @@ internal sealed partial class NodeConfig(TimeProvider time, ILogger<NodeConfig> 
         return ApplyOutcome.Rejected;
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Applied revision {Revision} from {Origin}: {Tenants} tenants, {Keys} key hashes")]
-    private static partial void LogApplied(ILogger logger, long revision, string origin, int tenants, int keys);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Applied revision {Revision} from {Origin}: {Tenants} tenants, {Keys} keys, built in {ElapsedMs:F3} ms")]
+    private static partial void LogApplied(ILogger logger, long revision, string origin, int tenants, long keys, double elapsedMs);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Error, Message = "Rejected revision {Revision}; still serving {Serving}: {Error}")]
     private static partial void LogRejected(ILogger logger, long revision, long serving, string error);

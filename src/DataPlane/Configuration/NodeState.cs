@@ -16,38 +16,51 @@ namespace InferenceGateway.DataPlane.Configuration;
 internal sealed class NodeState
 {
     private readonly FrozenDictionary<string, TenantEntry>.AlternateLookup<ReadOnlySpan<char>> _tenantsBySlug;
+    private byte[]? _restDigest;
     private string? _contentHash;
 
     public NodeState(
         ConfigSnapshot source,
         FrozenDictionary<string, TenantEntry> tenantsBySlug,
         FrozenDictionary<Guid, TenantEntry> tenantsById,
-        IReadOnlyDictionary<KeyHash, KeyEntry> keysByHash,
-        BlockSet blocks)
+        KeyTable keys,
+        BlockSet blocks,
+        byte[]? restDigest = null)
     {
-        Source = source;
+        Source = source.Keys.Count == 0 ? source : source with { Keys = [] };
         TenantsBySlug = tenantsBySlug;
         TenantsById = tenantsById;
-        KeysByHash = keysByHash;
+        Keys = keys;
         Blocks = blocks;
+        _restDigest = restDigest;
         _tenantsBySlug = tenantsBySlug.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>The snapshot this state was built from (with applied deltas), as it is kept on disk.</summary>
+    /// <summary>
+    /// The snapshot this state was built from (with applied deltas), without its keys: plans, tenants, routes,
+    /// blocks and signing keys. The keys are in <see cref="Keys"/>.
+    /// </summary>
     public ConfigSnapshot Source { get; }
 
     public long Revision => Source.Revision;
 
     public Guid Epoch => Source.Epoch;
 
-    /// <summary>The content hash of what this state serves (computed once, off the request path, when first asked).</summary>
-    public string ContentHash => _contentHash ??= ConfigContent.Hash(Source);
+    /// <summary>
+    /// The content hash of what this state serves: the digest of everything but the keys (computed once per state,
+    /// or carried over when a delta touched only keys) combined with the key table's running sum.
+    /// </summary>
+    public string ContentHash => _contentHash ??= ConfigContent.Combine(RestDigest, Keys.Sum);
+
+    /// <summary>The canonical digest of <see cref="Source"/> (everything but the keys).</summary>
+    public byte[] RestDigest => _restDigest ??= ConfigContent.RestDigest(Source);
 
     public FrozenDictionary<string, TenantEntry> TenantsBySlug { get; }
 
     public FrozenDictionary<Guid, TenantEntry> TenantsById { get; }
 
-    public IReadOnlyDictionary<KeyHash, KeyEntry> KeysByHash { get; }
+    /// <summary>Every key served, as bytes; find one with <see cref="ApiKeyLookup"/>.</summary>
+    public KeyTable Keys { get; }
 
     public BlockSet Blocks { get; }
 
@@ -61,6 +74,9 @@ internal sealed class NodeState
     public ConcurrentDictionary<string, KeyEntry> VerifiedKeys { get; } = new(StringComparer.Ordinal);
 
     public const int MaxVerifiedKeys = 100_000;
+
+    /// <summary>The whole snapshot this state serves, keys as records: for tests and tools, never the request path.</summary>
+    public ConfigSnapshot ToSnapshot() => Source with { Keys = [.. Keys.Enumerate().Select(k => k.ToSnapshot())], ContentHash = ContentHash };
 
     public TenantEntry? FindTenant(ReadOnlySpan<char> slug) => _tenantsBySlug.TryGetValue(slug, out var tenant) ? tenant : null;
 }
@@ -161,6 +177,11 @@ internal sealed class RouteEntry(RouteSnapshot route)
     public Rules.OutputHardening? OutputHardening { get; } = route.OutputHardening is { } hardening ? new Rules.OutputHardening(hardening) : null;
 }
 
+/// <summary>
+/// A verified key as the request path reads it (tenant, public id, models, expiry). Made from the key's compact
+/// record the first time its text is verified against a state, then cached with that state: keys nobody calls
+/// never become objects.
+/// </summary>
 internal sealed class KeyEntry
 {
     public required Guid KeyId { get; init; }
@@ -185,6 +206,22 @@ internal sealed class KeyEntry
 
     public bool IsValidAt(DateTimeOffset now) =>
         (ExpiresAt is not { } expires || expires > now) && (GraceUntil is not { } grace || grace > now);
+
+    public static KeyEntry From(in KeyRecord record, ModelLists models)
+    {
+        var hash = new byte[Hash256.Length];
+        record.Hash.ToHash256().WriteTo(hash);
+        return new KeyEntry
+        {
+            KeyId = record.KeyId,
+            PublicId = CompactKey.UnpackPublicId(record.PublicId),
+            TenantId = record.TenantId,
+            Hash = hash,
+            AllowedModels = models[record.Models]?.Set,
+            ExpiresAt = record.ExpiresAtMs == CompactKey.Never ? null : DateTimeOffset.FromUnixTimeMilliseconds(record.ExpiresAtMs),
+            GraceUntil = record.GraceUntilMs == CompactKey.Never ? null : DateTimeOffset.FromUnixTimeMilliseconds(record.GraceUntilMs),
+        };
+    }
 }
 
 /// <summary>A SHA-256 digest as four words: a dictionary key that hashes and compares without allocating.</summary>
@@ -196,19 +233,9 @@ internal readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
         BinaryPrimitives.ReadUInt64LittleEndian(digest[16..]),
         BinaryPrimitives.ReadUInt64LittleEndian(digest[24..]));
 
-    public static bool TryParseHex(string? hex, out KeyHash hash, out byte[] bytes)
-    {
-        hash = default;
-        bytes = [];
-        if (hex is not { Length: 64 } || !hex.All(char.IsAsciiHexDigit))
-        {
-            return false;
-        }
+    public static KeyHash From(Hash256 hash) => new(hash.A, hash.B, hash.C, hash.D);
 
-        bytes = Convert.FromHexString(hex);
-        hash = From(bytes);
-        return true;
-    }
+    public Hash256 ToHash256() => new(A, B, C, D);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{A:x16}{B:x16}{C:x16}{D:x16}");
 }

@@ -12,8 +12,47 @@ namespace InferenceGateway.DataPlane.Configuration;
 /// </summary>
 internal static class NodeStateBuilder
 {
-    public static NodeState? Build(ConfigSnapshot snapshot, DateTimeOffset now, List<string> errors)
+    /// <summary>Builds the state of a snapshot whose keys are snapshot records (JSON).</summary>
+    public static NodeState? Build(ConfigSnapshot snapshot, DateTimeOffset now, List<string> errors) =>
+        Build(snapshot, CompactKeys(snapshot.Keys, errors), now, errors);
+
+    /// <summary>
+    /// Builds the state of a snapshot read as a stream: <paramref name="header"/> holds everything but the keys, which
+    /// arrive one by one from <paramref name="keys"/> and go straight into the key table, never into a list.
+    /// </summary>
+    public static NodeState? Build(ConfigSnapshot header, IEnumerable<CompactKey> keys, DateTimeOffset now, List<string> errors, KeySum? trustedSum = null)
     {
+        if (BuildRest(header, now, errors) is not { } rest)
+        {
+            foreach (var _ in keys)
+            {
+                // Read to the end, so a streamed source is consumed whatever the outcome.
+            }
+
+            return null;
+        }
+
+        var builder = new KeyTableBuilder(KeyTable.Empty, rest.TenantsById.ContainsKey, errors, trustedSum);
+        foreach (var key in keys)
+        {
+            if (errors.Count < MaxErrors)
+            {
+                builder.Upsert(key);
+            }
+        }
+
+        var table = builder.Finish();
+        return errors.Count > 0 ? null : new NodeState(header, rest.TenantsBySlug, rest.TenantsById, table, rest.Blocks) { Issuers = rest.Issuers };
+    }
+
+    private const int MaxErrors = 100;
+
+    private sealed record Rest(FrozenDictionary<string, TenantEntry> TenantsBySlug, FrozenDictionary<Guid, TenantEntry> TenantsById, BlockSet Blocks, Authentication.TokenIssuers Issuers);
+
+    /// <summary>Everything but the keys, validated: plans, routes, tenants, blocks.</summary>
+    private static Rest? BuildRest(ConfigSnapshot snapshot, DateTimeOffset now, List<string> errors)
+    {
+
         if (snapshot.Revision < 0)
         {
             errors.Add("the revision is negative");
@@ -118,13 +157,6 @@ internal static class NodeStateBuilder
             errors.Add("a tenant slug or id appears twice");
         }
 
-        var tenantIds = tenants.Select(t => t.Id).ToHashSet();
-        var keys = new Dictionary<KeyHash, KeyEntry>();
-        foreach (var key in snapshot.Keys ?? [])
-        {
-            AddKey(keys, key, tenantIds, errors);
-        }
-
         foreach (var block in snapshot.Blocks ?? [])
         {
             if (BlockSet.Invalid(block) is { } problem)
@@ -133,66 +165,76 @@ internal static class NodeStateBuilder
             }
         }
 
-        var issuers = Authentication.TokenIssuers.Build(snapshot, tenantIds, errors);
+        var issuers = Authentication.TokenIssuers.Build(snapshot, tenants.Select(t => t.Id).ToHashSet(), errors);
         if (errors.Count > 0)
         {
             return null;
         }
 
-        return new NodeState(
-            snapshot,
+        return new Rest(
             tenants.ToFrozenDictionary(t => t.Slug, StringComparer.Ordinal),
             tenants.ToFrozenDictionary(t => t.Id),
-            keys,
-            new BlockSet((snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now).ToList()))
+            new BlockSet((snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now).ToList()),
+            issuers);
+    }
+
+    private static IEnumerable<CompactKey> CompactKeys(IReadOnlyList<ApiKeySnapshot>? keys, List<string> errors)
+    {
+        foreach (var key in keys ?? [])
         {
-            Issuers = issuers,
-        };
+            if (CompactKey.From(key, out var problem) is { } compact)
+            {
+                yield return compact;
+            }
+            else
+            {
+                errors.Add(problem!);
+            }
+        }
     }
 
     /// <summary>
-    /// Applies delta changes on top of <paramref name="state"/>, giving the state at <paramref name="revision"/>. The
-    /// snapshot the state is built from changes item by item (upsert or remove by id), exactly as the compiler's
-    /// next snapshot would, so the content hash of the result equals the compiler's. Keys and blocks, the
-    /// revocation fast path, update the lookup tables in place; anything else rebuilds the state.
+    /// Applies delta changes on top of <paramref name="state"/>, giving the state at <paramref name="revision"/>. Each
+    /// change is an upsert or removal by id, exactly as the compiler's next snapshot would have it, so the content
+    /// hash of the result equals the compiler's. Key changes copy only the key-table shards they touch; the rest of
+    /// the configuration (small) is rebuilt only when a plan, tenant or route changed, and its digest is carried over
+    /// when only keys changed.
     /// </summary>
     public static NodeState? Apply(NodeState state, long revision, IReadOnlyList<ConfigChange> changes, DateTimeOffset now, List<string> errors)
     {
         var source = state.Source;
-        var plans = source.Plans.ToDictionary(p => p.PlanId);
-        var tenants = source.Tenants.ToDictionary(t => t.TenantId);
-        var routes = source.Routes.ToDictionary(r => r.EndpointId);
-        var keyList = source.Keys.ToDictionary(k => k.KeyId);
-        var blockList = source.Blocks.ToDictionary(b => b.BlockId);
-        var clientList = (source.OAuthClients ?? []).ToDictionary(c => c.Id);
-        var externalList = (source.ExternalIssuers ?? []).ToDictionary(i => i.IssuerId);
+        Dictionary<Guid, PlanSnapshot>? plans = null;
+        Dictionary<Guid, TenantSnapshot>? tenants = null;
+        Dictionary<Guid, RouteSnapshot>? routes = null;
+        Dictionary<Guid, BlockSnapshot>? blocks = null;
+        Dictionary<Guid, OAuthClientSnapshot>? clients = null;
+        Dictionary<Guid, ExternalIssuerSnapshot>? externals = null;
         var platformIssuer = source.PlatformIssuer;
         var issuersChanged = false;
-        var rebuild = false;
+        var keyChanges = new List<ConfigChange>();
         foreach (var change in changes)
         {
             switch (change)
             {
                 case PlanChanged { Plan: { } plan }:
-                    plans[plan.PlanId] = plan;
-                    rebuild = true;
+                    (plans ??= source.Plans.ToDictionary(p => p.PlanId))[plan.PlanId] = plan;
                     break;
                 case TenantChanged { Tenant: { } tenant }:
-                    tenants[tenant.TenantId] = tenant;
-                    rebuild = true;
+                    (tenants ??= source.Tenants.ToDictionary(t => t.TenantId))[tenant.TenantId] = tenant;
                     break;
                 case RouteChanged { Route: { } route }:
-                    routes[route.EndpointId] = route;
-                    rebuild = true;
+                    (routes ??= source.Routes.ToDictionary(r => r.EndpointId))[route.EndpointId] = route;
                     break;
                 case RouteRemoved removed:
-                    rebuild |= routes.Remove(removed.EndpointId);
+                    if (routes is not null || source.Routes.Any(r => r.EndpointId == removed.EndpointId))
+                    {
+                        (routes ??= source.Routes.ToDictionary(r => r.EndpointId)).Remove(removed.EndpointId);
+                    }
+
                     break;
-                case ApiKeyChanged { Key: { } key }:
-                    keyList[key.KeyId] = key;
-                    break;
-                case ApiKeyRemoved removed:
-                    keyList.Remove(removed.KeyId);
+                case ApiKeyChanged { Key: not null }:
+                case ApiKeyRemoved:
+                    keyChanges.Add(change);
                     break;
                 case BlockIssued { Block: { } block }:
                     if (BlockSet.Invalid(block) is { } problem)
@@ -200,24 +242,24 @@ internal static class NodeStateBuilder
                         errors.Add(problem);
                     }
 
-                    blockList[block.BlockId] = block;
+                    (blocks ??= source.Blocks.ToDictionary(b => b.BlockId))[block.BlockId] = block;
                     break;
                 case BlockLifted lifted:
-                    blockList.Remove(lifted.BlockId);
+                    (blocks ??= source.Blocks.ToDictionary(b => b.BlockId)).Remove(lifted.BlockId);
                     break;
                 case OAuthClientChanged { Client: { } client }:
-                    clientList[client.Id] = client;
+                    (clients ??= (source.OAuthClients ?? []).ToDictionary(c => c.Id))[client.Id] = client;
                     issuersChanged = true;
                     break;
                 case OAuthClientRemoved removed:
-                    issuersChanged |= clientList.Remove(removed.Id);
+                    issuersChanged |= (clients ??= (source.OAuthClients ?? []).ToDictionary(c => c.Id)).Remove(removed.Id);
                     break;
                 case ExternalIssuerChanged { Issuer: { } external }:
-                    externalList[external.IssuerId] = external;
+                    (externals ??= (source.ExternalIssuers ?? []).ToDictionary(i => i.IssuerId))[external.IssuerId] = external;
                     issuersChanged = true;
                     break;
                 case ExternalIssuerRemoved removed:
-                    issuersChanged |= externalList.Remove(removed.IssuerId);
+                    issuersChanged |= (externals ??= (source.ExternalIssuers ?? []).ToDictionary(i => i.IssuerId)).Remove(removed.IssuerId);
                     break;
                 case PlatformIssuerChanged issuer:
                     platformIssuer = issuer.Issuer;
@@ -237,83 +279,65 @@ internal static class NodeStateBuilder
         var next = source with
         {
             Revision = revision,
-            Plans = [.. plans.Values.OrderBy(p => p.PlanId)],
-            Tenants = [.. tenants.Values.OrderBy(t => t.TenantId)],
-            Routes = [.. routes.Values.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal)],
-            Keys = [.. keyList.Values.OrderBy(k => k.KeyId)],
-            Blocks = [.. blockList.Values.OrderBy(b => b.BlockId)],
-            OAuthClients = [.. clientList.Values.OrderBy(c => c.Id)],
-            ExternalIssuers = [.. externalList.Values.OrderBy(i => i.IssuerId)],
+            Plans = plans is null ? source.Plans : [.. plans.Values.OrderBy(p => p.PlanId)],
+            Tenants = tenants is null ? source.Tenants : [.. tenants.Values.OrderBy(t => t.TenantId)],
+            Routes = routes is null ? source.Routes : [.. routes.Values.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal)],
+            Blocks = blocks is null ? source.Blocks : [.. blocks.Values.OrderBy(b => b.BlockId)],
+            OAuthClients = clients is null ? source.OAuthClients ?? [] : [.. clients.Values.OrderBy(c => c.Id)],
+            ExternalIssuers = externals is null ? source.ExternalIssuers ?? [] : [.. externals.Values.OrderBy(i => i.IssuerId)],
             PlatformIssuer = platformIssuer,
         };
-        if (rebuild)
+
+        var rebuild = plans is not null || tenants is not null || routes is not null;
+        var rest = rebuild ? BuildRest(next, now, errors) : null;
+        if (rebuild && rest is null)
         {
-            return Build(next, now, errors);
+            return null;
         }
 
-        var keys = new Dictionary<KeyHash, KeyEntry>(state.KeysByHash);
-        var tenantIds = state.TenantsById.Keys.ToHashSet();
-        foreach (var change in changes)
-        {
-            switch (change)
-            {
-                case ApiKeyChanged { Key: { } key }:
-                    RemoveKey(keys, key.KeyId);
-                    AddKey(keys, key, tenantIds, errors);
-                    break;
-                case ApiKeyRemoved removed:
-                    RemoveKey(keys, removed.KeyId);
-                    break;
-            }
-        }
-
-        // A revoked client or a retired key, like a revoked API key, takes effect without rebuilding the rest.
-        var issuers = issuersChanged ? Authentication.TokenIssuers.Build(next, tenantIds, errors) : state.Issuers;
+        var tenantsById = rest?.TenantsById ?? state.TenantsById;
+        var keys = keyChanges.Count == 0 ? state.Keys : ApplyKeys(state.Keys, keyChanges, tenantsById, errors);
         if (errors.Count > 0)
         {
             return null;
         }
 
-        return new NodeState(next, state.TenantsBySlug, state.TenantsById, keys, new BlockSet(next.Blocks.Where(b => b.ExpiresAt > now).ToList()))
+        var blockSet = rest?.Blocks ?? (blocks is null ? state.Blocks : new BlockSet(next.Blocks.Where(b => b.ExpiresAt > now).ToList()));
+        // A revoked client or a retired key, like a revoked API key, takes effect without rebuilding the rest.
+        var issuers = rest?.Issuers
+            ?? (issuersChanged ? Authentication.TokenIssuers.Build(next, tenantsById.Keys.ToHashSet(), errors) : state.Issuers);
+        if (errors.Count > 0)
         {
-            Issuers = issuers,
-        };
+            return null;
+        }
+
+        var restDigest = rebuild || blocks is not null || issuersChanged ? null : state.RestDigest;
+        return new NodeState(next, rest?.TenantsBySlug ?? state.TenantsBySlug, tenantsById, keys, blockSet, restDigest) { Issuers = issuers };
     }
 
-    private static void AddKey(Dictionary<KeyHash, KeyEntry> keys, ApiKeySnapshot key, HashSet<Guid> tenantIds, List<string> errors)
+    private static KeyTable ApplyKeys(KeyTable keys, List<ConfigChange> changes, FrozenDictionary<Guid, TenantEntry> tenants, List<string> errors)
     {
-        if (!tenantIds.Contains(key.TenantId))
+        var builder = new KeyTableBuilder(keys, tenants.ContainsKey, errors);
+        foreach (var change in changes)
         {
-            errors.Add($"key {key.PublicId}: its tenant is unknown");
-            return;
-        }
-
-        if (!KeyHash.TryParseHex(key.Hash, out var hash, out var hashBytes))
-        {
-            errors.Add($"key {key.PublicId}: the hash is not 64 hex digits");
-            return;
-        }
-
-        var models = key.AllowedModels?.ToFrozenSet(StringComparer.Ordinal);
-        if (!keys.TryAdd(hash, new KeyEntry { KeyId = key.KeyId, PublicId = key.PublicId, TenantId = key.TenantId, Hash = hashBytes, AllowedModels = models, ExpiresAt = key.ExpiresAt }))
-        {
-            errors.Add($"key {key.PublicId}: its hash appears twice");
-        }
-
-        if (key.PreviousHash is not null)
-        {
-            if (!KeyHash.TryParseHex(key.PreviousHash, out var previous, out var previousBytes) || key.PreviousHashExpiresAt is null)
+            if (change is ApiKeyChanged { Key: { } key })
             {
-                errors.Add($"key {key.PublicId}: the previous hash is invalid");
-                return;
+                if (CompactKey.From(key, out var problem) is { } compact)
+                {
+                    builder.Upsert(compact);
+                }
+                else
+                {
+                    errors.Add(problem!);
+                }
             }
-
-            keys.TryAdd(previous, new KeyEntry
+            else if (change is ApiKeyRemoved removed)
             {
-                KeyId = key.KeyId, PublicId = key.PublicId, TenantId = key.TenantId, Hash = previousBytes, AllowedModels = models,
-                ExpiresAt = key.ExpiresAt, GraceUntil = key.PreviousHashExpiresAt,
-            });
+                builder.Remove(removed.KeyId);
+            }
         }
+
+        return builder.Finish();
     }
 
     /// <summary>The image rules and output hardening, checked with the same bounds the admin API and the compiler use.</summary>
@@ -331,13 +355,5 @@ internal static class NodeStateBuilder
         }
 
         return ruleErrors.Count == 0 ? null : string.Join("; ", ruleErrors.Select(e => $"{e.Field}: {e.Message}"));
-    }
-
-    private static void RemoveKey(Dictionary<KeyHash, KeyEntry> keys, Guid keyId)
-    {
-        foreach (var stale in keys.Where(k => k.Value.KeyId == keyId).Select(k => k.Key).ToList())
-        {
-            keys.Remove(stale);
-        }
     }
 }

@@ -61,7 +61,7 @@ public sealed class ForwardingTableGoldenTests
             }
         }
 
-        foreach (var (hash, key) in state.KeysByHash.OrderBy(k => k.Value.PublicId, StringComparer.Ordinal).ThenBy(k => k.Key.ToString(), StringComparer.Ordinal))
+        foreach (var (hash, key) in state.Keys.Records().Select(r => (r.Hash, Key: KeyEntry.From(r, state.Keys.Models))).OrderBy(k => k.Key.PublicId, StringComparer.Ordinal).ThenBy(k => k.Hash.ToString(), StringComparer.Ordinal))
         {
             var tenant = state.TenantsById[key.TenantId].Slug;
             var models = key.AllowedModels is null ? "*" : string.Join(",", key.AllowedModels.Order(StringComparer.Ordinal));

@@ -11,7 +11,7 @@ public sealed class NodeConfigEpochTests
 {
     private readonly NodeConfig _config = new(new FakeTimeProvider(DateTimeOffset.UtcNow), NullLogger<NodeConfig>.Instance);
 
-    private bool Knows(string key) => _config.Current!.KeysByHash.ContainsKey(KeyHash.From(ApiKeyText.Hash(key)));
+    private bool Knows(string key) => _config.Current!.Keys.TryFind(KeyHash.From(ApiKeyText.Hash(key)), out _);
 
     [Fact]
     public void ApplySnapshot_AnotherEpochAtALowerRevision_ReplacesTheWholeStateAndReportsIt()

@@ -15,7 +15,7 @@ public sealed class NodeConfigTests
 
     private static ApiKeyChanged Added(string key, Guid tenant) => new() { Key = SnapshotFactory.Key(key, tenant) };
 
-    private bool Knows(string key) => _config.Current!.KeysByHash.ContainsKey(KeyHash.From(ApiKeyText.Hash(key)));
+    private bool Knows(string key) => _config.Current!.Keys.TryFind(KeyHash.From(ApiKeyText.Hash(key)), out _);
 
     [Fact]
     public void ApplyDelta_OutOfOrderAndTwice_EndsOnTheHighestRevisionAndAppliesEachOnce()
@@ -33,7 +33,7 @@ public sealed class NodeConfigTests
         Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplyDelta(Epoch, 10, 11, [Added(k11, tenant)], "bus"));
         Assert.Equal(ApplyOutcome.Applied, _config.ApplyDelta(Epoch, 11, 12, [Added(k12, tenant)], "bus"));
         Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplyDelta(Epoch, 11, 12, [Added(k12, tenant)], "bus"));
-        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(SnapshotFactory.WithHash(_config.Current!.Source), "pull"));
+        Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(SnapshotFactory.WithHash(_config.Current!.ToSnapshot()), "pull"));
         Assert.Equal(ApplyOutcome.AlreadyCurrent, _config.ApplySnapshot(snapshot, "disk", authoritative: false));
 
         Assert.Equal(12, _config.Revision);
@@ -72,7 +72,7 @@ public sealed class NodeConfigTests
         Assert.False(Knows(keys[0]));
         Assert.False(Knows(rotated));
         Assert.True(Knows(keys[1]));
-        Assert.DoesNotContain(_config.Current!.Source.Keys, k => k.KeyId == record.KeyId);
+        Assert.DoesNotContain(_config.Current!.ToSnapshot().Keys, k => k.KeyId == record.KeyId);
         Assert.Equal(tenant, _config.Current.Source.Tenants[0].TenantId);
     }
 
@@ -126,7 +126,7 @@ public sealed class NodeConfigTests
             var tenant = state.FindTenant($"tenant-{i:D6}");
             Assert.NotNull(tenant);
             Assert.Equal($"https://t{i}.example.com/v1", tenant.FindRoute("chat")!.BaseUrl);
-            Assert.True(state.KeysByHash.TryGetValue(KeyHash.From(ApiKeyText.Hash(keys[i])), out var key));
+            Assert.True(state.Keys.TryFind(KeyHash.From(ApiKeyText.Hash(keys[i])), out var key));
             Assert.Equal(tenant.Id, key.TenantId);
         }
 

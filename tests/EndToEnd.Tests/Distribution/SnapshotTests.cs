@@ -135,7 +135,7 @@ public sealed class SnapshotTests(GatewayCluster cluster) : IClassFixture<Gatewa
 
         var bytes = await File.ReadAllBytesAsync(file);
         var text = Encoding.Latin1.GetString(bytes);
-        var snapshot = GatewayCluster.ConfigOf(node).Current!.Source;
+        var snapshot = GatewayCluster.ConfigOf(node).Current!.ToSnapshot();
         var keyHash = snapshot.Keys.First(k => k.KeyId == Guid.Parse(tenant.KeyId)).Hash;
         foreach (var secret in new[] { credential, keyHash, keyHash.ToUpperInvariant(), _upstream.BaseAddress.Host + ":" + _upstream.Port, tenant.Slug, "X-Upstream-Key" })
         {

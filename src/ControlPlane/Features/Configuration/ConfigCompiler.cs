@@ -32,7 +32,15 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         var plans = await db.Plans.AsNoTracking().ToListAsync(cancellationToken);
         var tenants = await db.Tenants.AsNoTracking().ToListAsync(cancellationToken);
         var endpoints = await db.ModelEndpoints.AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
-        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).ToListAsync(cancellationToken);
+        // Only the columns a snapshot carries: at a million keys, names and audit columns are most of the bytes read.
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null)
+            .Select(k => new ApiKey
+            {
+                Id = k.Id, TenantId = k.TenantId, Name = string.Empty, PublicId = k.PublicId, SecretHash = k.SecretHash,
+                PreviousSecretHash = k.PreviousSecretHash, PreviousSecretExpiresAt = k.PreviousSecretExpiresAt,
+                AllowedModels = k.AllowedModels, ExpiresAt = k.ExpiresAt, CreatedBy = string.Empty,
+            })
+            .ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
         var blocks = await db.Blocks.AsNoTracking().Where(b => b.LiftedAt == null && b.ExpiresAt > now).ToListAsync(cancellationToken);
         var clients = await db.OAuthClients.AsNoTracking().Where(c => c.RevokedAt == null).ToListAsync(cancellationToken);
@@ -92,6 +100,10 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             if (key.SecretHash.Length != 32 || key.PreviousSecretHash is { Length: not 32 })
             {
                 problems.Add($"api key {key.Id} left out: its hash is invalid");
+            }
+            else if (CompactKey.PackPublicId(key.PublicId) is null)
+            {
+                problems.Add($"api key {key.Id} left out: its public id is not 12 base32 characters");
             }
             else if (key.ExpiresAt is not { } expires || expires > now)
             {

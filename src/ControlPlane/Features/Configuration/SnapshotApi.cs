@@ -18,6 +18,12 @@ internal static class SnapshotApi
     /// <summary>Beyond this many revisions behind, a full snapshot is cheaper than replaying deltas.</summary>
     public const int MaxDeltaRevisions = 500;
 
+    /// <summary>
+    /// Up to this many changes a delta is sent without comparing it with the snapshot's size: a compile of a million
+    /// keys costs seconds, a delta of a few thousand changes is always smaller than a snapshot worth compiling for.
+    /// </summary>
+    public const int SmallDelta = 5000;
+
     public static IEndpointRouteBuilder MapSnapshotApi(this IEndpointRouteBuilder endpoints)
     {
         var nodes = endpoints.MapGroup("/api/v1/dataplane").RequireAuthorization(ControlPlaneHosting.DataPlaneNodePolicy).WithTags("Data plane");
@@ -57,13 +63,19 @@ internal static class SnapshotApi
                 // Same revision, other content: the node drifted; it gets the full snapshot below.
             }
             else if (await DeltaSinceAsync(db, protection, from, current, ct) is { } changes
-                && (from == current || changes.Count <= (await cache.GetAsync(state.Epoch, current, ct)).ItemCount))
+                && (from == current || changes.Count <= SmallDelta || changes.Count <= (await cache.GetAsync(state.Epoch, current, ct)).ItemCount))
             {
                 return TypedResults.Ok(new ConfigUpdate { Kind = ConfigChangeKind.Delta, Revision = current, Epoch = state.Epoch, FromRevision = from, Changes = changes });
             }
         }
 
         var compiled = await cache.GetAsync(state.Epoch, current, ct);
+        var compact = http.Request.Headers.Accept.ToString().Contains(CompactSnapshot.MediaType, StringComparison.OrdinalIgnoreCase);
+        if (since is not null && compact)
+        {
+            // A node that reads the compact form pulls it next: a million keys are not inlined as JSON.
+            return TypedResults.Ok(new ConfigUpdate { Kind = ConfigChangeKind.Full, Revision = compiled.Snapshot.Revision, Epoch = compiled.Snapshot.Epoch });
+        }
 
         if (since is not null)
         {
@@ -71,6 +83,14 @@ internal static class SnapshotApi
         }
 
         http.Response.Headers.ETag = $"\"{compiled.Snapshot.ContentHash}\"";
+        if (compact)
+        {
+            // Compressed once per compile; every client of the compact form reads gzip.
+            http.Response.Headers.ContentEncoding = "gzip";
+            http.Response.Headers.Vary = HeaderNames.Accept;
+            return TypedResults.Bytes(compiled.CompactGzip, CompactSnapshot.MediaType);
+        }
+
         var gzip = http.Request.Headers.AcceptEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase);
         if (gzip)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 using InferenceGateway.Contracts;
@@ -5,11 +6,59 @@ using InferenceGateway.Contracts.Snapshots;
 
 namespace InferenceGateway.ControlPlane.Features.Configuration;
 
-/// <summary>A compiled snapshot with its serialized forms (a fleet pulling at once costs one compile) and what it left out.</summary>
-internal sealed record CompiledSnapshot(ConfigSnapshot Snapshot, byte[] Json, byte[] Gzip, IReadOnlyList<string> Problems)
+/// <summary>
+/// A compiled snapshot with its serialized forms (a fleet pulling at once costs one compile) and what it left out.
+/// Nodes pull the compact form (<see cref="CompactSnapshot"/>, gzip), made once per compile; the JSON form, several
+/// times larger at a million keys, is made only if a client asks for it.
+/// </summary>
+internal sealed class CompiledSnapshot
 {
+    private readonly Lazy<byte[]> _json;
+    private readonly Lazy<byte[]> _gzip;
+
+    public CompiledSnapshot(ConfigSnapshot snapshot, IReadOnlyList<string> problems)
+    {
+        Snapshot = snapshot;
+        Problems = problems;
+        CompactGzip = Compress(stream => CompactSnapshot.Write(stream, snapshot, snapshot.Keys.Count, Compact(snapshot.Keys)));
+        _json = new(() => JsonSerializer.SerializeToUtf8Bytes(snapshot, ContractJson.Options));
+        _gzip = new(() => Compress(stream => stream.Write(Json)));
+        ItemCount = snapshot.Plans.Count + snapshot.Tenants.Count + snapshot.Routes.Count + snapshot.Keys.Count + snapshot.Blocks.Count;
+    }
+
+    public ConfigSnapshot Snapshot { get; }
+
+    public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>The compact form, gzip-compressed: what nodes pull.</summary>
+    public byte[] CompactGzip { get; }
+
+    public byte[] Json => _json.Value;
+
+    public byte[] Gzip => _gzip.Value;
+
     /// <summary>How many items the snapshot holds: a delta with more changes than this is sent as the snapshot instead.</summary>
-    public int ItemCount { get; } = Snapshot.Plans.Count + Snapshot.Tenants.Count + Snapshot.Routes.Count + Snapshot.Keys.Count + Snapshot.Blocks.Count;
+    public int ItemCount { get; }
+
+    private static IEnumerable<CompactKey> Compact(IEnumerable<ApiKeySnapshot> keys)
+    {
+        foreach (var key in keys)
+        {
+            // The compiler maps only keys that have a compact form (it leaves the others out, with the reason).
+            yield return CompactKey.From(key, out var problem) ?? throw new InvalidOperationException(problem);
+        }
+    }
+
+    private static byte[] Compress(Action<Stream> write)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+        {
+            write(gzip);
+        }
+
+        return output.ToArray();
+    }
 }
 
 /// <summary>
@@ -42,11 +91,12 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
             }
 
             await using var scope = scopes.CreateAsyncScope();
+            var started = Stopwatch.GetTimestamp();
             var result = await scope.ServiceProvider.GetRequiredService<ConfigCompiler>().CompileAsync(cancellationToken);
             var snapshot = result.Snapshot;
-            var json = JsonSerializer.SerializeToUtf8Bytes(snapshot, ContractJson.Options);
-            _latest = new CompiledSnapshot(snapshot, json, Compress(json), result.Problems);
-            LogCompiled(logger, snapshot.Revision, snapshot.Tenants.Count, snapshot.Routes.Count, snapshot.Keys.Count, snapshot.ContentHash);
+            _latest = new CompiledSnapshot(snapshot, result.Problems);
+            LogCompiled(logger, snapshot.Revision, snapshot.Tenants.Count, snapshot.Routes.Count, snapshot.Keys.Count, snapshot.ContentHash,
+                (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, _latest.CompactGzip.Length);
             if (result.Problems.Count > 0)
             {
                 LogProblems(logger, snapshot.Revision, result.Problems.Count, string.Join("; ", result.Problems.Take(10)));
@@ -60,19 +110,8 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
         }
     }
 
-    private static byte[] Compress(byte[] json)
-    {
-        using var output = new MemoryStream();
-        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
-        {
-            gzip.Write(json);
-        }
-
-        return output.ToArray();
-    }
-
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Compiled revision {Revision}: {Tenants} tenants, {Routes} routes, {Keys} keys, content {Hash}")]
-    private static partial void LogCompiled(ILogger logger, long revision, int tenants, int routes, int keys, string hash);
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Compiled revision {Revision}: {Tenants} tenants, {Routes} routes, {Keys} keys, content {Hash}, in {ElapsedMs} ms, {CompressedBytes} bytes compressed")]
+    private static partial void LogCompiled(ILogger logger, long revision, int tenants, int routes, int keys, string hash, long elapsedMs, int compressedBytes);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Revision {Revision} leaves out {Count} items that cannot be served: {Problems}")]
     private static partial void LogProblems(ILogger logger, long revision, int count, string problems);
