@@ -195,6 +195,7 @@ public static class ControlPlaneHosting
         tenant.MapTenantAuditApi();
         tenant.MapMembersApi();
         tenant.MapOAuthClientsApi();
+        tenant.MapUsageApi();
         endpoints.MapInvitationAcceptance();
         endpoints.MapAccountPages();
         endpoints.MapConnectEndpoints();

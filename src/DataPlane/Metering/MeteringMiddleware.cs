@@ -59,6 +59,11 @@ internal sealed class MeteringMiddleware(RequestDelegate next, UsageMeter meter,
             var status = failed ? StatusCodes.Status500InternalServerError
                 : context.RequestAborted.IsCancellationRequested ? 499
                 : context.Response.StatusCode;
+            if (capture is { ReadsUsage: true })
+            {
+                request.Tenant!.Quota?.CountTokens(capture.InputTokens, capture.OutputTokens);
+            }
+
             meter.Record(request, status, Stopwatch.GetElapsedTime(request.StartTimestamp).Ticks,
                 capture?.BytesOut ?? context.Response.ContentLength ?? request.UpstreamContentLength);
             capture?.Dispose();

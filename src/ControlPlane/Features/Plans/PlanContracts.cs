@@ -32,6 +32,9 @@ internal sealed record PlanLimitsRequest
 
     public Optional<long?> MonthlyOutputTokenQuota { get; init; }
 
+    /// <summary><c>hard</c>: past a quota, requests get 429. <c>soft</c>: they are served and a quota event is recorded.</summary>
+    public Optional<QuotaEnforcement> QuotaEnforcement { get; init; }
+
     public Optional<long> MaxRequestBodyBytes { get; init; }
 
     /// <summary>Requests of one key in flight at once on a node (429 beyond it).</summary>
@@ -79,7 +82,8 @@ internal sealed record PlanResponse(
         new PlanLimitsResponse(
             p.RequestsPerSecondPerKey, p.BurstPerKey, p.RequestsPerSecondPerTenant, p.BurstPerTenant,
             p.MonthlyRequestQuota, p.MonthlyInputTokenQuota, p.MonthlyOutputTokenQuota, p.MaxRequestBodyBytes, p.AllowedModels,
-            p.MaxConcurrentRequestsPerKey ?? PlanRules.DefaultConcurrentPerKey, p.MaxConcurrentRequestsPerTenant ?? PlanRules.DefaultConcurrentPerTenant),
+            p.MaxConcurrentRequestsPerKey ?? PlanRules.DefaultConcurrentPerKey, p.MaxConcurrentRequestsPerTenant ?? PlanRules.DefaultConcurrentPerTenant,
+            p.QuotaEnforcement),
         new PlanPricesResponse(
             p.Currency, p.MonthlyBaseFee, p.PricePer1KRequests, p.PricePer1MInputTokens, p.PricePer1MOutputTokens,
             p.IncludedRequests, p.IncludedInputTokens, p.IncludedOutputTokens),
@@ -98,7 +102,8 @@ internal sealed record PlanLimitsResponse(
     long MaxRequestBodyBytes,
     IReadOnlyList<string>? AllowedModels,
     int MaxConcurrentRequestsPerKey,
-    int MaxConcurrentRequestsPerTenant);
+    int MaxConcurrentRequestsPerTenant,
+    QuotaEnforcement QuotaEnforcement);
 
 internal sealed record PlanPricesResponse(
     string Currency,

@@ -12,6 +12,8 @@ internal static class UsageHosting
         services.AddScoped<UsageLedger>();
         services.AddSingleton<UsageRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRetention>());
+        services.AddSingleton<QuotaPusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<QuotaPusher>());
         return services;
     }
 }

@@ -24,6 +24,9 @@ internal sealed class UsageOptions
     public TimeSpan ProcessedBatchRetention { get; set; } = TimeSpan.FromDays(30);
 
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often quota-bound tenants' consumption is pushed to the nodes (part of the quota overshoot bound).</summary>
+    public TimeSpan QuotaPushInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
 
 internal sealed class UsageOptionsValidator : IValidateOptions<UsageOptions>
@@ -49,6 +52,11 @@ internal sealed class UsageOptionsValidator : IValidateOptions<UsageOptions>
         if (options.ProcessedBatchRetention < TimeSpan.FromDays(1))
         {
             errors.Add($"{UsageOptions.Section}:ProcessedBatchRetention is at least 1 day.");
+        }
+
+        if (options.QuotaPushInterval < TimeSpan.FromMilliseconds(100) || options.QuotaPushInterval > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"{UsageOptions.Section}:QuotaPushInterval is from 100 ms to 5 minutes.");
         }
 
         if (options.PruneInterval < TimeSpan.FromSeconds(1))
