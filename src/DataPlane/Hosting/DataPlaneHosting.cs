@@ -78,6 +78,7 @@ public static class DataPlaneHosting
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<TokenEstimator>();
         services.AddSingleton<UsageJournal>();
+        services.AddSingleton<IUsagePublisher, BusUsagePublisher>();
         services.AddHostedService<AccessLogFileWriter>();
 
         // These categories would log request URLs (which may carry a key the node refuses) or upstream hosts.

@@ -1,6 +1,5 @@
 using InferenceGateway.Contracts;
 using InferenceGateway.DataPlane.Hosting;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.DataPlane.Metering;
@@ -12,7 +11,7 @@ namespace InferenceGateway.DataPlane.Metering;
 /// stops) the last counts go out, or to the journal.
 /// </summary>
 internal sealed partial class UsageReporter(
-    IBus bus, UsageMeter meter, UsageJournal journal, IOptions<MeteringOptions> metering, IOptions<DataPlaneOptions> node,
+    IUsagePublisher bus, UsageMeter meter, UsageJournal journal, IOptions<MeteringOptions> metering, IOptions<DataPlaneOptions> node,
     TimeProvider time, ILogger<UsageReporter> logger) : BackgroundService
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(3);
@@ -121,7 +120,7 @@ internal sealed partial class UsageReporter(
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(PublishTimeout);
-            await bus.Publish(batch, timeout.Token);
+            await bus.PublishAsync(batch, timeout.Token);
             return true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -145,4 +144,15 @@ internal sealed partial class UsageReporter(
 
     [LoggerMessage(EventId = 704, Level = LogLevel.Error, Message = "{Count} lines of the usage journal {Path} could not be read and were skipped")]
     private static partial void LogJournalUnreadable(ILogger logger, int count, string path);
+}
+
+/// <summary>Where usage batches go: the bus (a seam, so the journal's behaviour can be tested against a failing bus).</summary>
+internal interface IUsagePublisher
+{
+    Task PublishAsync(UsageReported batch, CancellationToken cancellationToken);
+}
+
+internal sealed class BusUsagePublisher(MassTransit.IBus bus) : IUsagePublisher
+{
+    public Task PublishAsync(UsageReported batch, CancellationToken cancellationToken) => bus.Publish(batch, cancellationToken);
 }
