@@ -57,7 +57,7 @@ internal sealed class MeteringMiddleware(RequestDelegate next, UsageMeter meter,
             }
 
             var status = failed ? StatusCodes.Status500InternalServerError
-                : context.RequestAborted.IsCancellationRequested ? 499
+                : context.RequestAborted.IsCancellationRequested || ClientWentAway(context) ? 499
                 : context.Response.StatusCode;
             if (capture is { ReadsUsage: true })
             {
@@ -69,6 +69,16 @@ internal sealed class MeteringMiddleware(RequestDelegate next, UsageMeter meter,
             capture?.Dispose();
         }
     }
+
+    /// <summary>
+    /// The forwarding ended because the client's side failed (it went away, its body broke, or the node stopped
+    /// while the request was on its way): the gateway wrote no answer, so the status still reads 200.
+    /// </summary>
+    private static bool ClientWentAway(HttpContext context) =>
+        context.Features.Get<Yarp.ReverseProxy.Forwarder.IForwarderErrorFeature>()?.Error is
+            Yarp.ReverseProxy.Forwarder.ForwarderError.RequestCanceled or Yarp.ReverseProxy.Forwarder.ForwarderError.RequestBodyCanceled
+            or Yarp.ReverseProxy.Forwarder.ForwarderError.RequestBodyClient or Yarp.ReverseProxy.Forwarder.ForwarderError.ResponseBodyCanceled
+            or Yarp.ReverseProxy.Forwarder.ForwarderError.ResponseBodyClient or Yarp.ReverseProxy.Forwarder.ForwarderError.UpgradeResponseClient;
 
     /// <summary>Tokens of the request: as reported, or estimated when the model reported none it could be trusted for.</summary>
     private void Resolve(UsageCapture capture, ArraySegment<byte> body)
