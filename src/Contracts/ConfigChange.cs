@@ -17,6 +17,9 @@ namespace InferenceGateway.Contracts;
 [JsonDerivedType(typeof(ApiKeyRemoved), "apiKeyRemoved")]
 [JsonDerivedType(typeof(BlockIssued), "blockIssued")]
 [JsonDerivedType(typeof(BlockLifted), "blockLifted")]
+[JsonDerivedType(typeof(OAuthClientChanged), "oauthClientChanged")]
+[JsonDerivedType(typeof(OAuthClientRemoved), "oauthClientRemoved")]
+[JsonDerivedType(typeof(PlatformIssuerChanged), "platformIssuerChanged")]
 public abstract record ConfigChange
 {
     /// <summary>True when the change carries a secret (an upstream credential) and must not travel on the bus in clear.</summary>
@@ -70,4 +73,23 @@ public sealed record BlockIssued : ConfigChange
 public sealed record BlockLifted : ConfigChange
 {
     public required Guid BlockId { get; init; }
+}
+
+/// <summary>A tenant OAuth client was registered (or its models changed); the record replaces any with the same id.</summary>
+public sealed record OAuthClientChanged : ConfigChange
+{
+    public required OAuthClientSnapshot Client { get; init; }
+}
+
+/// <summary>A tenant OAuth client was revoked: its tokens are refused from this revision on, expired or not.</summary>
+public sealed record OAuthClientRemoved : ConfigChange
+{
+    public required Guid Id { get; init; }
+}
+
+/// <summary>The platform issuer's published keys changed (a next key published, the previous one retired), or its URL.</summary>
+public sealed record PlatformIssuerChanged : ConfigChange
+{
+    /// <summary>The whole issuer as the next compile gives it; null when no issuer URL is configured.</summary>
+    public PlatformIssuerSnapshot? Issuer { get; init; }
 }

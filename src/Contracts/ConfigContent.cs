@@ -25,6 +25,8 @@ public static class ConfigContent
             Routes = [.. (snapshot.Routes ?? []).OrderBy(r => r.EndpointId)],
             Keys = [.. (snapshot.Keys ?? []).OrderBy(k => k.KeyId)],
             Blocks = [.. (snapshot.Blocks ?? []).OrderBy(b => b.BlockId)],
+            OAuthClients = [.. (snapshot.OAuthClients ?? []).OrderBy(c => c.Id)],
+            PlatformIssuer = snapshot.PlatformIssuer is { } issuer ? issuer with { Keys = [.. issuer.Keys.OrderBy(k => k.KeyId, StringComparer.Ordinal)] } : null,
         };
         return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, ContractJson.Options)));
     }

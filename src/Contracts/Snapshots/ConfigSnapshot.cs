@@ -27,6 +27,12 @@ public sealed record ConfigSnapshot
 
     public IReadOnlyList<BlockSnapshot> Blocks { get; init; } = [];
 
+    /// <summary>The live tenant OAuth clients (sorted by id): a token of a client not listed here is refused.</summary>
+    public IReadOnlyList<OAuthClientSnapshot> OAuthClients { get; init; } = [];
+
+    /// <summary>The platform issuer whose access tokens nodes accept; null when the control plane has no issuer URL configured.</summary>
+    public PlatformIssuerSnapshot? PlatformIssuer { get; init; }
+
     /// <summary>The public keys bus deltas of this epoch are signed with (this snapshot came over the authenticated API).</summary>
     public IReadOnlyList<SigningKeySnapshot> SigningKeys { get; init; } = [];
 }

@@ -1,14 +1,16 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace InferenceGateway.ControlPlane.Infrastructure;
 
 /// <summary>The ProblemDetails results the API returns, with one wording each.</summary>
 internal static class Problems
 {
-    public static IResult NotFound(string what) =>
+    public static ProblemHttpResult NotFound(string what) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No {what} with that id exists.");
 
-    public static IResult Conflict(string detail) =>
+    public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 
-    public static IResult BadRequest(string detail) =>
+    public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 }

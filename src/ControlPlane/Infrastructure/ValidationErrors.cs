@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace InferenceGateway.ControlPlane.Infrastructure;
 
 /// <summary>Collects every validation error of a request, so the client learns all of them in one 400.</summary>
@@ -25,7 +27,7 @@ internal sealed class ValidationErrors
         }
     }
 
-    public IResult ToResult() =>
+    public ValidationProblem ToResult() =>
         TypedResults.ValidationProblem(
             _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()),
             detail: "The request has validation errors; every one of them is listed in 'errors'.");

@@ -51,6 +51,9 @@ internal sealed class NodeState
 
     public BlockSet Blocks { get; }
 
+    /// <summary>The platform issuer and the tenant OAuth clients whose access tokens this state accepts.</summary>
+    public Authentication.TokenIssuers Issuers { get; init; } = Authentication.TokenIssuers.Empty;
+
     /// <summary>
     /// Keys already verified against this state, by their text: a repeat caller skips the SHA-256. Only keys that
     /// passed verification enter, so invented keys cannot fill it; a new state (a revocation, say) starts empty.
@@ -182,6 +185,9 @@ internal sealed class KeyEntry
 
     /// <summary>For the previous secret of a rotated key: when it stops working.</summary>
     public DateTimeOffset? GraceUntil { get; init; }
+
+    /// <summary>The caller this key authenticates as, built on first use (see <c>ApiKeyValidator</c>).</summary>
+    internal Authentication.Caller? Caller { get; set; }
 
     public bool IsValidAt(DateTimeOffset now) =>
         (ExpiresAt is not { } expires || expires > now) && (GraceUntil is not { } grace || grace > now);

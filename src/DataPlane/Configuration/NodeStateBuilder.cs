@@ -133,6 +133,7 @@ internal static class NodeStateBuilder
             }
         }
 
+        var issuers = Authentication.TokenIssuers.Build(snapshot.PlatformIssuer, snapshot.OAuthClients ?? [], tenantIds, errors);
         if (errors.Count > 0)
         {
             return null;
@@ -143,7 +144,10 @@ internal static class NodeStateBuilder
             tenants.ToFrozenDictionary(t => t.Slug, StringComparer.Ordinal),
             tenants.ToFrozenDictionary(t => t.Id),
             keys,
-            new BlockSet((snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now).ToList()));
+            new BlockSet((snapshot.Blocks ?? []).Where(b => b.ExpiresAt > now).ToList()))
+        {
+            Issuers = issuers,
+        };
     }
 
     /// <summary>
@@ -160,6 +164,9 @@ internal static class NodeStateBuilder
         var routes = source.Routes.ToDictionary(r => r.EndpointId);
         var keyList = source.Keys.ToDictionary(k => k.KeyId);
         var blockList = source.Blocks.ToDictionary(b => b.BlockId);
+        var clientList = (source.OAuthClients ?? []).ToDictionary(c => c.Id);
+        var platformIssuer = source.PlatformIssuer;
+        var issuersChanged = false;
         var rebuild = false;
         foreach (var change in changes)
         {
@@ -197,6 +204,17 @@ internal static class NodeStateBuilder
                 case BlockLifted lifted:
                     blockList.Remove(lifted.BlockId);
                     break;
+                case OAuthClientChanged { Client: { } client }:
+                    clientList[client.Id] = client;
+                    issuersChanged = true;
+                    break;
+                case OAuthClientRemoved removed:
+                    issuersChanged |= clientList.Remove(removed.Id);
+                    break;
+                case PlatformIssuerChanged issuer:
+                    platformIssuer = issuer.Issuer;
+                    issuersChanged = true;
+                    break;
                 default:
                     errors.Add($"a {change.GetType().Name} change without its data");
                     break;
@@ -216,6 +234,8 @@ internal static class NodeStateBuilder
             Routes = [.. routes.Values.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal)],
             Keys = [.. keyList.Values.OrderBy(k => k.KeyId)],
             Blocks = [.. blockList.Values.OrderBy(b => b.BlockId)],
+            OAuthClients = [.. clientList.Values.OrderBy(c => c.Id)],
+            PlatformIssuer = platformIssuer,
         };
         if (rebuild)
         {
@@ -238,12 +258,17 @@ internal static class NodeStateBuilder
             }
         }
 
+        // A revoked client or a retired key, like a revoked API key, takes effect without rebuilding the rest.
+        var issuers = issuersChanged ? Authentication.TokenIssuers.Build(next.PlatformIssuer, next.OAuthClients, tenantIds, errors) : state.Issuers;
         if (errors.Count > 0)
         {
             return null;
         }
 
-        return new NodeState(next, state.TenantsBySlug, state.TenantsById, keys, new BlockSet(next.Blocks.Where(b => b.ExpiresAt > now).ToList()));
+        return new NodeState(next, state.TenantsBySlug, state.TenantsById, keys, new BlockSet(next.Blocks.Where(b => b.ExpiresAt > now).ToList()))
+        {
+            Issuers = issuers,
+        };
     }
 
     private static void AddKey(Dictionary<KeyHash, KeyEntry> keys, ApiKeySnapshot key, HashSet<Guid> tenantIds, List<string> errors)

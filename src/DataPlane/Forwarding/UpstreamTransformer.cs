@@ -41,9 +41,9 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
         // reads the tenant from this header too when the request opens a connection (UpstreamConnector.TenantOf).
         var headers = proxyRequest.Headers;
         headers.TryAddWithoutValidation(TenantHeader, request.Tenant!.Slug);
-        if (request.Key is { } key)
+        if (request.Caller is { } caller)
         {
-            headers.TryAddWithoutValidation(CredentialIdHeader, key.PublicId);
+            headers.TryAddWithoutValidation(CredentialIdHeader, caller.PublicId);
         }
 
         headers.TryAddWithoutValidation(RequestIdHeader, request.RequestId);

@@ -1,3 +1,4 @@
+using InferenceGateway.DataPlane.Authentication;
 using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.DataPlane.Forwarding;
 using InferenceGateway.DataPlane.Metering;
@@ -69,6 +70,8 @@ public static class DataPlaneHosting
         services.AddSingleton<ForwardingHandler>();
         services.AddHttpForwarder();
         services.AddSingleton<RateLimiters>();
+        services.AddSingleton<JwtCache>();
+        services.AddSingleton<JwtValidator>();
         services.AddSingleton<ConcurrencyLimiters>();
         services.AddSingleton<BufferBudget>();
         services.AddHostedService<RateLimiterSweeper>();

@@ -58,7 +58,7 @@ internal sealed partial class AccessLog
             ? Stopwatch.GetElapsedTime(request.UpstreamStartTimestamp, request.UpstreamHeadersTimestamp).TotalMilliseconds
             : null;
         var entry = new AccessLogEntry(DateTime.UtcNow, request.RequestId, request.Tenant?.Slug ?? "-", request.Route?.Model ?? "-",
-            request.Key?.PublicId ?? "-", context.Request.Method, context.Response.StatusCode, upstream, total, request.State?.Revision ?? 0);
+            request.Caller?.PublicId ?? "-", context.Request.Method, context.Response.StatusCode, upstream, total, request.State?.Revision ?? 0);
         file?.Writer.TryWrite(entry);
 
         if (debug)

@@ -16,10 +16,10 @@ internal sealed class UsageMeter(TimeProvider time)
     private readonly ConcurrentDictionary<MeterKey, MeterCell> _cells = new();
     private readonly List<MeterCell> _retired = [];
 
-    /// <summary>The credential a request was served for. Switch to the authenticated caller here when it lands.</summary>
+    /// <summary>The credential a request was served for: the authenticated caller (API key, OAuth client or external token).</summary>
     public static MeterKey? KeyOf(GatewayRequest request) =>
-        request.Key is { } key && request.Route is { } route
-            ? new MeterKey(key.TenantId, key.KeyId, "api-key", route.Model)
+        request.Caller is { } caller && request.Route is { } route
+            ? new MeterKey(caller.TenantId, caller.CredentialId, caller.KindName, route.Model)
             : null;
 
     public void Record(GatewayRequest request, int status, long elapsedTicks, long bytesOut)

@@ -18,11 +18,11 @@ public static class GatewayPipeline
         app.UseMiddleware<RequestContextMiddleware>();         // request id, one configuration revision, access log, last-resort 500
         app.UseMiddleware<RouteMatchMiddleware>();             // tenant and model from the raw target: the values authorization will use
         app.UseMiddleware<BlocklistMiddleware>();              // blocked networks and tenants cost nothing more than this
-        app.UseMiddleware<ApiKeyAuthenticationMiddleware>();   // who is calling; one uniform 401; key blocks right after
-        app.UseMiddleware<AuthorizationMiddleware>();          // the key's tenant is the path's; tenant active; model exists and is allowed
+        app.UseMiddleware<AuthenticationMiddleware>();         // who is calling (API key or JWT, told by form): one caller, one uniform 401; its blocks right after
+        app.UseMiddleware<AuthorizationMiddleware>();          // the caller's tenant is the path's; tenant active; model exists and the caller may call it
         app.UseMiddleware<MethodPolicyMiddleware>();           // the endpoint's methods only (never TRACE): refused before any limit or body is spent
-        app.UseMiddleware<RateLimitMiddleware>();              // only authorized traffic spends tokens: per key, then per tenant
-        app.UseMiddleware<ConcurrencyLimitMiddleware>();       // requests in flight per key and tenant, held until the response ends
+        app.UseMiddleware<RateLimitMiddleware>();              // only authorized traffic spends tokens: per credential, then per tenant
+        app.UseMiddleware<ConcurrencyLimitMiddleware>();       // requests in flight per credential and tenant, held until the response ends
         app.UseMiddleware<QuotaMiddleware>();                  // the month's quota after the rate limits: a limited request spends none of it
         app.UseMiddleware<RequestBodyMiddleware>();            // size and content rules read the body before anything goes upstream
         app.UseMiddleware<ImageRulesMiddleware>();             // the endpoint's image rules on the buffered body, from headers only, before the upstream

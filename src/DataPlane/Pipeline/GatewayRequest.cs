@@ -27,7 +27,8 @@ internal sealed class GatewayRequest
     /// <summary>The query string with its '?', as sent.</summary>
     public string RawQuery { get; set; } = string.Empty;
 
-    public KeyEntry? Key { get; set; }
+    /// <summary>Who is calling, set by authentication: every step after it reads this, never a credential's record.</summary>
+    public Authentication.Caller? Caller { get; set; }
 
     /// <summary>When the upstream's response headers arrived (0 until then).</summary>
     public long UpstreamHeadersTimestamp { get; set; }

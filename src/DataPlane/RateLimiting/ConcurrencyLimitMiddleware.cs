@@ -3,7 +3,7 @@ using InferenceGateway.DataPlane.Pipeline;
 namespace InferenceGateway.DataPlane.RateLimiting;
 
 /// <summary>
-/// The plan's bound on requests in flight, per key and per tenant: a slow upload or a slow upstream ties up
+/// The plan's bound on requests in flight, per credential (the caller's plan) and per tenant: a slow upload or a slow upstream ties up
 /// one slot, not the node. Beyond it, 429 with <c>Retry-After</c> and a problem type of its own.
 /// </summary>
 internal sealed class ConcurrencyLimitMiddleware(RequestDelegate next, ConcurrencyLimiters limiters)
@@ -15,13 +15,13 @@ internal sealed class ConcurrencyLimitMiddleware(RequestDelegate next, Concurren
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Gateway();
-        var plan = request.Tenant!.Plan;
-        var lease = limiters.TryAcquire(request.Key!.KeyId, plan.MaxConcurrentPerKey, request.Tenant.Id, plan.MaxConcurrentPerTenant, out var keyFull);
+        var caller = request.Caller!;
+        var lease = limiters.TryAcquire(caller.CredentialId, caller.Plan.MaxConcurrentPerKey, request.Tenant!.Id, request.Tenant.Plan.MaxConcurrentPerTenant, out var keyFull);
         if (lease is null)
         {
             context.Response.Headers.RetryAfter = "1";
             return GatewayProblem.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests in flight",
-                $"{(keyFull ? "The key" : "The tenant")} has as many requests in flight as the plan allows. Retry when one has finished.",
+                $"{(keyFull ? "The credential" : "The tenant")} has as many requests in flight as the plan allows. Retry when one has finished.",
                 GatewayProblem.TooManyInFlightType);
         }
 

@@ -4,20 +4,22 @@ using InferenceGateway.DataPlane.Pipeline;
 
 namespace InferenceGateway.DataPlane.RateLimiting;
 
-/// <summary>Per-key, then per-tenant token buckets from the tenant's plan: 429 with Retry-After beyond them.</summary>
+/// <summary>Per-credential token buckets from the caller's plan, then per-tenant ones from the tenant's plan: 429 with Retry-After beyond them.</summary>
 internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiters limiters)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.Gateway();
-        var plan = request.Tenant!.Plan;
-        using var keyLease = limiters.ForKey(request.Key!.KeyId, plan.RequestsPerSecondPerKey, plan.BurstPerKey).AttemptAcquire();
+        var caller = request.Caller!;
+        var plan = caller.Plan;
+        using var keyLease = limiters.ForKey(caller.CredentialId, plan.RequestsPerSecondPerKey, plan.BurstPerKey).AttemptAcquire();
         if (!keyLease.IsAcquired)
         {
-            return TooManyAsync(context, keyLease, "the key's");
+            return TooManyAsync(context, keyLease, "the credential's");
         }
 
-        using var tenantLease = limiters.ForTenant(request.Tenant.Id, plan.RequestsPerSecondPerTenant, plan.BurstPerTenant).AttemptAcquire();
+        var tenantPlan = request.Tenant!.Plan;
+        using var tenantLease = limiters.ForTenant(request.Tenant.Id, tenantPlan.RequestsPerSecondPerTenant, tenantPlan.BurstPerTenant).AttemptAcquire();
         if (!tenantLease.IsAcquired)
         {
             return TooManyAsync(context, tenantLease, "the tenant's");

@@ -44,11 +44,16 @@ public sealed class UsageReporterTests : IDisposable
         for (var i = 0; i < requests; i++)
         {
             var request = new GatewayRequest { RequestId = "r", StartTimestamp = 0, Metered = true, BytesIn = 10 };
-            request.Key = new KeyEntry { KeyId = Key, PublicId = "p", TenantId = Tenant, Hash = [] };
+            request.Caller = new Authentication.Caller { TenantId = Tenant, CredentialId = Key, PublicId = "p", Kind = Authentication.CredentialKind.ApiKey, Plan = Plan };
             request.Route = RouteFor("chat");
             _meter.Record(request, 200, TimeSpan.FromMilliseconds(30).Ticks, 5);
         }
     }
+
+    private static readonly PlanEntry Plan = new(new Contracts.Snapshots.PlanSnapshot
+    {
+        PlanId = Guid.NewGuid(), Name = "p", RequestsPerSecondPerKey = 1, BurstPerKey = 1, RequestsPerSecondPerTenant = 1, BurstPerTenant = 1, MaxRequestBodyBytes = 1,
+    });
 
     private static RouteEntry RouteFor(string model) => new(new Contracts.Snapshots.RouteSnapshot
     {

@@ -41,5 +41,5 @@ public sealed class RequestBodyMiddlewareTests
     [InlineData("?stream=true&model=chat", false)]
     [InlineData("?keyword=cats", false)]
     public void QueryCarriesKey_RecognisesKeysInTheQueryString(string query, bool expected) =>
-        Assert.Equal(expected, ApiKeyAuthenticationMiddleware.QueryCarriesKey(query));
+        Assert.Equal(expected, AuthenticationMiddleware.QueryCarriesKey(query));
 }

@@ -37,7 +37,7 @@ public sealed class LimitsTests(SingleNodeCluster cluster) : IAsyncLifetime
         Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
         Assert.True(limited!.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1));
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("key's limit", await limited.Content.ReadAsStringAsync());
+        Assert.Contains("credential's limit", await limited.Content.ReadAsStringAsync());
         Assert.Equal(5, _upstream.Requests.Count(r => r.Header("Authorization") == "Bearer upstream-limits" && r.PathAndQuery == "/v1/models"));
     }
 

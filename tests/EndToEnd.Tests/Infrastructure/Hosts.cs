@@ -30,6 +30,9 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
         builder.UseSetting(WebHostDefaults.ServerUrlsKey, $"http://127.0.0.1:{_cluster.ControlPlanePort}");
         builder.UseSetting("ControlPlane:Database:ConnectionString", _cluster.Database.ConnectionString);
         builder.UseSetting("ControlPlane:Admin:BootstrapToken", GatewayCluster.AdminToken);
+        // The platform issuer at its real address: nodes validate iss against it.
+        builder.UseSetting("ControlPlane:Identity:Issuer", $"http://127.0.0.1:{_cluster.ControlPlanePort}/");
+        builder.UseSetting("ControlPlane:Identity:RequireHttps", "false");
         for (var i = 0; i < _cluster.NodeCount; i++)
         {
             builder.UseSetting($"ControlPlane:Nodes:Credentials:{_cluster.BusPrefix}-node-{i}", GatewayCluster.NodeTokenFor(i));

@@ -7,6 +7,7 @@ using InferenceGateway.ControlPlane.Features.Plans;
 using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.Security.Keys;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.ApiKeys;
 
@@ -19,8 +20,8 @@ internal static class ApiKeysApi
         var keys = api.MapGroup("/api-keys").WithTags("API keys").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer);
         keys.MapPost("/", CreateAsync).WithName("CreateApiKey")
             .WithSummary("Issue a key. The response holds the key's secret: it is shown this once and never again.");
-        keys.MapGet("/", ListAsync).WithName("ListApiKeys");
-        keys.MapGet("/{keyId:guid}", GetAsync).WithName("GetApiKey");
+        keys.MapGet("/", ListAsync).WithName("ListApiKeys").WithSummary("The tenant's API keys, newest first (never their secrets).");
+        keys.MapGet("/{keyId:guid}", GetAsync).WithName("GetApiKey").WithSummary("One API key (never its secret).");
         keys.MapPost("/{keyId:guid}/revoke", RevokeAsync).WithName("RevokeApiKey")
             .WithSummary("Revoke a key; every node rejects it within about a second.");
         keys.MapPost("/{keyId:guid}/rotate", RotateAsync).WithName("RotateApiKey")
@@ -28,7 +29,7 @@ internal static class ApiKeysApi
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(Guid tenantId, CreateApiKeyRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Created<ApiKeySecretResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(Guid tenantId, CreateApiKeyRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         if (await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct) is not { } tenant)
         {
@@ -75,7 +76,7 @@ internal static class ApiKeysApi
             new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
     }
 
-    private static async Task<IResult> ListAsync(Guid tenantId, ControlPlaneDbContext db, TimeProvider time, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<ApiKeyResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(Guid tenantId, ControlPlaneDbContext db, TimeProvider time, int? page, int? pageSize, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -96,12 +97,12 @@ internal static class ApiKeysApi
             .ToPageAsync(page, pageSize, k => ApiKeyResponse.From(k, now), ct));
     }
 
-    private static async Task<IResult> GetAsync(Guid tenantId, Guid keyId, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct) =>
+    private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> GetAsync(Guid tenantId, Guid keyId, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct) =>
         await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && k.TenantId == tenantId, ct) is { } key
             ? TypedResults.Ok(ApiKeyResponse.From(key, time.GetUtcNow()))
             : Problems.NotFound("API key");
 
-    private static async Task<IResult> RevokeAsync(Guid tenantId, Guid keyId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RevokeAsync(Guid tenantId, Guid keyId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         if (await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.TenantId == tenantId, ct) is not { } key)
         {
@@ -122,7 +123,7 @@ internal static class ApiKeysApi
         return TypedResults.Ok(ApiKeyResponse.From(key, changes.Now));
     }
 
-    private static async Task<IResult> RotateAsync(Guid tenantId, Guid keyId, RotateApiKeyRequest? request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Ok<ApiKeySecretResponse>, ValidationProblem, ProblemHttpResult>> RotateAsync(Guid tenantId, Guid keyId, RotateApiKeyRequest? request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         if (await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.TenantId == tenantId, ct) is not { } key)
         {

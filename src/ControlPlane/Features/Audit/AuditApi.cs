@@ -3,6 +3,7 @@ using InferenceGateway.ControlPlane.Data.Identity;
 using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Audit;
 
@@ -23,15 +24,16 @@ internal static class AuditApi
     /// <summary>Maps the tenant's own audit log into the tenant route group.</summary>
     public static RouteGroupBuilder MapTenantAuditApi(this RouteGroupBuilder tenant)
     {
-        tenant.MapGet("/audit", ListForTenantAsync).WithTags("Audit").WithName("ListTenantAuditEvents").AllowTenantRoles(Roles.TenantAdmin);
+        tenant.MapGet("/audit", ListForTenantAsync).WithTags("Audit").WithName("ListTenantAuditEvents").AllowTenantRoles(Roles.TenantAdmin)
+            .WithSummary("The tenant's own audit events, newest first; filter by action (exact, or a prefix ending in '.') and time range [from, to).");
         return tenant;
     }
 
-    private static Task<IResult> ListAllAsync(
+    private static Task<Results<Ok<PagedList<AuditEventResponse>>, ValidationProblem, ProblemHttpResult>> ListAllAsync(
         ControlPlaneDbContext db, Guid? tenantId, string? action, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken ct) =>
         ListAsync(db, tenantId, action, from, to, page, pageSize, ct);
 
-    private static async Task<IResult> ListForTenantAsync(
+    private static async Task<Results<Ok<PagedList<AuditEventResponse>>, ValidationProblem, ProblemHttpResult>> ListForTenantAsync(
         Guid tenantId, ControlPlaneDbContext db, string? action, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
@@ -42,7 +44,7 @@ internal static class AuditApi
         return await ListAsync(db, tenantId, action, from, to, page, pageSize, ct);
     }
 
-    private static async Task<IResult> ListAsync(
+    private static async Task<Results<Ok<PagedList<AuditEventResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
         ControlPlaneDbContext db, Guid? tenantId, string? action, DateTimeOffset? from, DateTimeOffset? to, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new ValidationErrors();

@@ -5,6 +5,7 @@ using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Blocks;
 
@@ -30,11 +31,11 @@ internal static class BlocksApi
         blocks.MapPost("/", CreateAsync).WithName("CreateBlock")
             .WithSummary("Block a key (its id), a client network (CIDR or address) or a tenant (its id) on every node for a while.");
         blocks.MapGet("/", ListAsync).WithName("ListBlocks").WithSummary("Blocks in force (or all, with ?all=true).");
-        blocks.MapDelete("/{blockId:guid}", LiftAsync).WithName("LiftBlock");
+        blocks.MapDelete("/{blockId:guid}", LiftAsync).WithName("LiftBlock").WithSummary("Lift a block in force before it expires; every node drops it within about a second.");
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(CreateBlockRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Created<BlockResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateBlockRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         BlockTarget? target = request.Target?.ToLowerInvariant() switch
@@ -116,7 +117,7 @@ internal static class BlocksApi
         return TypedResults.Created($"/api/v1/blocks/{block.Id}", BlockResponse.From(block));
     }
 
-    private static async Task<IResult> ListAsync(ControlPlaneDbContext db, TimeProvider time, bool? all, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<BlockResponse>>, ValidationProblem>> ListAsync(ControlPlaneDbContext db, TimeProvider time, bool? all, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         Paging.Validate(page, pageSize, errors);
@@ -135,7 +136,7 @@ internal static class BlocksApi
         return TypedResults.Ok(await query.OrderByDescending(b => b.CreatedAt).ThenBy(b => b.Id).ToPageAsync(page, pageSize, BlockResponse.From, ct));
     }
 
-    private static async Task<IResult> LiftAsync(Guid blockId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Ok<BlockResponse>, ProblemHttpResult>> LiftAsync(Guid blockId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         if (await db.Blocks.FirstOrDefaultAsync(b => b.Id == blockId, ct) is not { } block)
         {

@@ -17,7 +17,7 @@ internal sealed record CompileResult(long Revision, ConfigSnapshot Snapshot, IRe
 /// longer admits, a credential that no longer decrypts...) is left out and reported, so the snapshot served is
 /// always valid and the rest of the configuration keeps flowing.
 /// </summary>
-internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper mapper, ConfigSigner signer, TimeProvider time)
+internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper mapper, ConfigSigner signer, Identity.IssuerKeys issuerKeys, TimeProvider time)
 {
     public async Task<long> CurrentRevisionAsync(CancellationToken cancellationToken) =>
         await db.ConfigState.AsNoTracking().Select(s => s.Revision).SingleAsync(cancellationToken);
@@ -35,6 +35,8 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null).ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
         var blocks = await db.Blocks.AsNoTracking().Where(b => b.LiftedAt == null && b.ExpiresAt > now).ToListAsync(cancellationToken);
+        var clients = await db.OAuthClients.AsNoTracking().Where(c => c.RevokedAt == null).ToListAsync(cancellationToken);
+        var signingKeys = await db.SigningKeys.AsNoTracking().Where(k => k.Use == Data.Identity.SigningKeyUse.Signing).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         // Anything that cannot be served safely is left out and reported, item by item. The rest of the
@@ -106,6 +108,8 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             Routes = routes.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ToList(),
             Keys = validKeys.OrderBy(k => k.Id).Select(k => SnapshotMapper.Key(k, now)).ToList(),
             Blocks = blocks.OrderBy(b => b.Id).Select(SnapshotMapper.Block).ToList(),
+            OAuthClients = clients.Where(c => tenantsById.ContainsKey(c.TenantId)).OrderBy(c => c.Id).Select(SnapshotMapper.OAuthClient).ToList(),
+            PlatformIssuer = issuerKeys.Snapshot(signingKeys),
         };
         var snapshot = content with
         {

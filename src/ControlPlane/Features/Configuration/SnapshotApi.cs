@@ -8,6 +8,7 @@ using InferenceGateway.ControlPlane.Infrastructure.Auth;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Configuration;
 
@@ -25,7 +26,7 @@ internal static class SnapshotApi
         return endpoints;
     }
 
-    private static async Task<IResult> GetAsync(
+    private static async Task<Results<Ok<ConfigUpdate>, FileContentHttpResult, ProblemHttpResult>> GetAsync(
         HttpContext http, long? since, Guid? epoch, string? hash, ControlPlaneDbContext db, SnapshotCache cache, NodeInstances instances,
         IDataProtectionProvider protection, CancellationToken ct)
     {

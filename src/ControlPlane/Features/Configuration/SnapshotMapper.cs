@@ -59,6 +59,15 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         };
     }
 
+    /// <summary>What nodes get for a live tenant OAuth client: who its tokens are for and the models its scopes name.</summary>
+    public static OAuthClientSnapshot OAuthClient(Data.Identity.OAuthClient c) => new()
+    {
+        Id = c.Id,
+        TenantId = c.TenantId,
+        ClientId = c.ClientId,
+        AllowedModels = [.. c.AllowedModels.Order(StringComparer.Ordinal)],
+    };
+
     public static BlockSnapshot Block(Block block) => new()
     {
         BlockId = block.Id,
@@ -71,7 +80,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
     /// Instants in UTC and whole milliseconds: what the entity holds in memory (a delta) and what the database gives
     /// back (a compile; SQLite keeps 0.1 ms, PostgreSQL 1 µs) then serialize identically, so content hashes agree.
     /// </summary>
-    private static DateTimeOffset Instant(DateTimeOffset value) =>
+    internal static DateTimeOffset Instant(DateTimeOffset value) =>
         new(value.UtcTicks - (value.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
     /// <summary>What an added or changed endpoint means for nodes: its route, or its removal when it cannot be served.</summary>

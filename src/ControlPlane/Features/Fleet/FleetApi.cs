@@ -1,6 +1,7 @@
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.Contracts.Snapshots;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.Fleet;
@@ -50,19 +51,19 @@ internal static class FleetApi
         return api;
     }
 
-    private static async Task<FleetResponse> ListNodesAsync(ControlPlaneDbContext db, SnapshotCache cache, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<FleetResponse>> ListNodesAsync(ControlPlaneDbContext db, SnapshotCache cache, TimeProvider time, CancellationToken ct)
     {
         var state = await db.ConfigState.AsNoTracking().SingleAsync(ct);
         var served = await cache.GetAsync(state.Epoch, state.Revision, ct);
         var nodes = await db.DataPlaneNodes.AsNoTracking().OrderBy(n => n.NodeId).ToListAsync(ct);
         var now = time.GetUtcNow();
-        return new FleetResponse(state.Revision, state.Epoch, served.Snapshot.ContentHash, nodes.Select(n =>
+        return TypedResults.Ok(new FleetResponse(state.Revision, state.Epoch, served.Snapshot.ContentHash, nodes.Select(n =>
         {
             var lag = n.Epoch == state.Epoch ? Math.Max(0, state.Revision - n.AppliedRevision) : state.Revision;
             return new NodeResponse(n.NodeId, n.Version, StateOf(n, state, served.Snapshot, now), n.AppliedRevision, state.Revision, lag, n.LastSeenAt, n.LastAppliedAt,
                 n.LastApplyError, n.LastApplyErrorAt, n.Uptime.TotalSeconds, n.AccessLogDropped, n.Epoch, n.ContentHash, n.RejectedMessages, n.LastRejection,
                 n.LastRejectionAt, n.LastReset, n.LastResetAt);
-        }).ToList());
+        }).ToList()));
     }
 
     /// <summary>
@@ -79,7 +80,7 @@ internal static class FleetApi
         : served.Revision == node.AppliedRevision && node.ContentHash is { } hash && hash != served.ContentHash ? "drift"
         : "in-sync";
 
-    private static async Task<ConfigStatusResponse> ConfigStatusAsync(ControlPlaneDbContext db, SnapshotCache cache, CancellationToken ct)
+    private static async Task<Ok<ConfigStatusResponse>> ConfigStatusAsync(ControlPlaneDbContext db, SnapshotCache cache, CancellationToken ct)
     {
         var state = await db.ConfigState.AsNoTracking().SingleAsync(ct);
         var served = await cache.GetAsync(state.Epoch, state.Revision, ct);
@@ -89,6 +90,6 @@ internal static class FleetApi
             .Take(100)
             .Select(m => new SkippedOutboxRow(m.Id, m.MessageType, m.SkippedAt!.Value, m.LastError))
             .ToListAsync(ct);
-        return new ConfigStatusResponse(state.Revision, state.Epoch, served.Snapshot.Revision, served.Snapshot.ContentHash, served.Problems, skipped);
+        return TypedResults.Ok(new ConfigStatusResponse(state.Revision, state.Epoch, served.Snapshot.Revision, served.Snapshot.ContentHash, served.Problems, skipped));
     }
 }

@@ -5,6 +5,7 @@ using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.ControlPlane.Infrastructure.Auth;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Fleet;
 
@@ -27,7 +28,7 @@ internal static class NodeCredentialsApi
         return api;
     }
 
-    private static async Task<IResult> IssueAsync(string nodeId, HttpContext http, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Created<NodeCredentialResponse>, ValidationProblem>> IssueAsync(string nodeId, HttpContext http, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
     {
         if (!NodeIds.IsValid(nodeId))
         {
@@ -53,7 +54,7 @@ internal static class NodeCredentialsApi
         return TypedResults.Created($"/api/v1/dataplane/nodes/{nodeId}/credential", new NodeCredentialResponse(nodeId, token, now));
     }
 
-    private static async Task<IResult> RevokeAsync(string nodeId, HttpContext http, ControlPlaneDbContext db, IOptions<NodeAuthOptions> nodes, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> RevokeAsync(string nodeId, HttpContext http, ControlPlaneDbContext db, IOptions<NodeAuthOptions> nodes, TimeProvider time, CancellationToken ct)
     {
         if (!NodeIds.IsValid(nodeId))
         {
@@ -82,7 +83,7 @@ internal static class NodeCredentialsApi
         return TypedResults.NoContent();
     }
 
-    private static IResult InvalidNodeId()
+    private static ValidationProblem InvalidNodeId()
     {
         var errors = new ValidationErrors();
         errors.Add("nodeId", $"The node id is {NodeIds.Rule}.");

@@ -19,7 +19,7 @@ namespace InferenceGateway.ControlPlane.Features.Identity;
 internal static class ConnectEndpoints
 {
     /// <summary>The claim naming the tenant (its id) in a tenant client's tokens.</summary>
-    public const string TenantClaim = "tenant";
+    public const string TenantClaim = Contracts.Snapshots.PlatformTokens.TenantClaim;
 
     public static IEndpointRouteBuilder MapConnectEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -93,6 +93,9 @@ internal static class ConnectEndpoints
             .SetClaim(Claims.Name, "oauth-client:" + client.ClientId)
             .SetClaim(TenantClaim, client.TenantId.ToString());
         identity.SetScopes(scopes.IsDefaultOrEmpty ? OAuthScopes.Of(client) : scopes);
+
+        // The audience nodes require: a token issued to the portal (no audience) cannot call a model.
+        identity.SetResources(Contracts.Snapshots.PlatformTokens.Audience);
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

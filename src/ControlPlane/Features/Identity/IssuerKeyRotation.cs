@@ -1,4 +1,6 @@
+using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Data.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,6 +18,40 @@ internal sealed partial class IssuerKeyRotation(
     : BackgroundService
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>
+    /// Before the server takes requests: the first signing key exists, and was announced to nodes as a revision,
+    /// so the compiled snapshot and the deltas always agree on the published keys.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+            if (!await db.SigningKeys.AnyAsync(k => k.Use == SigningKeyUse.Signing, cancellationToken))
+            {
+                var now = time.GetUtcNow();
+                var first = keys.Generate(SigningKeyUse.Signing, now, now);
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                db.SigningKeys.Add(first);
+                await db.SaveChangesAsync(cancellationToken);
+                await PublishAsync(scope, db, now, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                scope.ServiceProvider.GetRequiredService<ConfigPublisher>().Committed();
+                LogNextKey(logger, first.KeyId, now);
+            }
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Announces the published keys as they now stand in the open transaction (nodes learn a next key before it signs).</summary>
+    private async Task PublishAsync(AsyncServiceScope scope, ControlPlaneDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        var stored = await db.SigningKeys.AsNoTracking().Where(k => k.Use == SigningKeyUse.Signing).ToListAsync(ct);
+        var change = new PlatformIssuerChanged { Issuer = keys.Snapshot(stored) };
+        await scope.ServiceProvider.GetRequiredService<ConfigPublisher>().AddRevisionAsync([change], "issuer_keys.changed", now, ct);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -84,7 +120,12 @@ internal sealed partial class IssuerKeyRotation(
                 older.RetiresAt = current.RetiresAt;
             }
 
+            // The new key and the nodes' revision that publishes it commit together.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            await PublishAsync(scope, db, now, ct);
+            await transaction.CommitAsync(ct);
+            scope.ServiceProvider.GetRequiredService<ConfigPublisher>().Committed();
             LogNextKey(logger, next.KeyId, activatesAt);
             stored.Add(next);
         }
@@ -92,8 +133,12 @@ internal sealed partial class IssuerKeyRotation(
         var expired = stored.Where(k => k.RetiresAt is { } r && r <= now).ToList();
         if (expired.Count > 0)
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             db.SigningKeys.RemoveRange(expired);
             await db.SaveChangesAsync(ct);
+            await PublishAsync(scope, db, now, ct);
+            await transaction.CommitAsync(ct);
+            scope.ServiceProvider.GetRequiredService<ConfigPublisher>().Committed();
         }
 
         if (IssuerKeys.SetOf(IssuerKeys.Published(stored.Except(expired), now)) != keys.LoadedSet)

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using InferenceGateway.Contracts.Snapshots;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Data.Identity;
 using Microsoft.AspNetCore.DataProtection;
@@ -21,7 +24,8 @@ internal sealed partial class IssuerKeys(
     IServiceScopeFactory scopes, IDataProtectionProvider protection, TimeProvider time, IOptions<PlatformIdentityOptions> settings, ILogger<IssuerKeys> logger)
     : IConfigureOptions<OpenIddictServerOptions>, IOptionsChangeTokenSource<OpenIddictServerOptions>, IOptionsChangeTokenSource<OpenIddictValidationOptions>
 {
-    private const string Purpose = "InferenceGateway.ControlPlane.IssuerKeys";
+    internal const string Purpose = "InferenceGateway.ControlPlane.IssuerKeys";
+    private readonly ConcurrentDictionary<string, (string N, string E)> _publicKeys = new(StringComparer.Ordinal);
     private CancellationTokenSource _changes = new();
 
     public string? Name => Options.DefaultName;
@@ -90,6 +94,57 @@ internal sealed partial class IssuerKeys(
         var current = published.Where(k => k.ActivatesAt <= now).OrderByDescending(k => k.ActivatesAt).ThenBy(k => k.KeyId, StringComparer.Ordinal).FirstOrDefault()
             ?? published.OrderBy(k => k.ActivatesAt).FirstOrDefault();
         return current is null ? [] : [current, .. published.Where(k => k != current).OrderBy(k => k.ActivatesAt).ThenBy(k => k.KeyId, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// The issuer as nodes validate it: every stored signing key's public half (the next one before it signs, the
+    /// previous one until it retires) and the configured signing-key file's. Null without a configured issuer URL,
+    /// since nodes could not check <c>iss</c> against a URL derived from each request.
+    /// </summary>
+    public PlatformIssuerSnapshot? Snapshot(IEnumerable<SigningKey> stored)
+    {
+        if (settings.Value.Issuer is not { Length: > 0 } issuer)
+        {
+            return null;
+        }
+
+        var keys = new List<IssuerKeySnapshot>();
+        foreach (var k in stored.Where(k => k.Use == SigningKeyUse.Signing))
+        {
+            var (n, e) = _publicKeys.GetOrAdd(k.KeyId, static (kid, state) =>
+            {
+                using var rsa = RSA.Create();
+                rsa.ImportPkcs8PrivateKey(state.Protector.Unprotect(Convert.FromBase64String(state.Key.ProtectedKey)), out _);
+                return PublicPart(rsa);
+            }, (Protector: protection.CreateProtector(Purpose), Key: k));
+            keys.Add(new IssuerKeySnapshot
+            {
+                KeyId = k.KeyId, N = n, E = e,
+                ActivatesAt = SnapshotMapper.Instant(k.ActivatesAt),
+                RetiresAt = k.RetiresAt is { } retires ? SnapshotMapper.Instant(retires) : null,
+            });
+        }
+
+        if (settings.Value.SigningKeyFile is { Length: > 0 } file)
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(File.ReadAllText(file));
+            var (n, e) = PublicPart(rsa);
+            keys.Add(new IssuerKeySnapshot { KeyId = Base64UrlEncoder.Encode(new RsaSecurityKey(rsa).ComputeJwkThumbprint()), N = n, E = e, ActivatesAt = DateTimeOffset.UnixEpoch });
+        }
+
+        return new PlatformIssuerSnapshot
+        {
+            Issuer = new Uri(issuer).AbsoluteUri,
+            Audience = PlatformTokens.Audience,
+            Keys = [.. keys.OrderBy(k => k.KeyId, StringComparer.Ordinal)],
+        };
+    }
+
+    private static (string N, string E) PublicPart(RSA rsa)
+    {
+        var parameters = rsa.ExportParameters(includePrivateParameters: false);
+        return (Base64UrlEncoder.Encode(parameters.Modulus!), Base64UrlEncoder.Encode(parameters.Exponent!));
     }
 
     public static string SetOf(IEnumerable<SigningKey> signing) => string.Join(',', signing.Select(k => k.KeyId));

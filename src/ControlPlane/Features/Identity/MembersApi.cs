@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Identity;
 
@@ -40,7 +41,7 @@ internal static class MembersApi
 
     public static byte[] HashToken(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
-    private static async Task<IResult> ListAsync(Guid tenantId, ControlPlaneDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<List<MemberResponse>>, ProblemHttpResult>> ListAsync(Guid tenantId, ControlPlaneDbContext db, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -55,7 +56,7 @@ internal static class MembersApi
         return TypedResults.Ok(rows);
     }
 
-    private static async Task<IResult> ChangeRoleAsync(Guid tenantId, Guid userId, ChangeMemberRequest request, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<MemberResponse>, ValidationProblem, ProblemHttpResult>> ChangeRoleAsync(Guid tenantId, Guid userId, ChangeMemberRequest request, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
     {
         if (!Roles.IsTenantRole(request.Role))
         {
@@ -81,7 +82,7 @@ internal static class MembersApi
         return TypedResults.Ok(await MemberAsync(db, membership, ct));
     }
 
-    private static async Task<IResult> RemoveAsync(Guid tenantId, Guid userId, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(Guid tenantId, Guid userId, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
     {
         if (await db.TenantMemberships.FirstOrDefaultAsync(m => m.TenantId == tenantId && m.UserId == userId, ct) is not { } membership)
         {
@@ -99,7 +100,7 @@ internal static class MembersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> InviteAsync(
+    private static async Task<Results<Created<InvitationSecretResponse>, ValidationProblem, ProblemHttpResult>> InviteAsync(
         Guid tenantId, CreateInvitationRequest request, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time,
         IOptions<PlatformIdentityOptions> options, CancellationToken ct)
     {
@@ -146,7 +147,7 @@ internal static class MembersApi
             new InvitationSecretResponse(InvitationResponse.From(invitation, now), token));
     }
 
-    private static async Task<IResult> ListInvitationsAsync(Guid tenantId, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<List<InvitationResponse>>, ProblemHttpResult>> ListInvitationsAsync(Guid tenantId, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -158,7 +159,7 @@ internal static class MembersApi
         return TypedResults.Ok(rows.Select(i => InvitationResponse.From(i, now)).ToList());
     }
 
-    private static async Task<IResult> RevokeInvitationAsync(Guid tenantId, Guid invitationId, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<InvitationResponse>, ProblemHttpResult>> RevokeInvitationAsync(Guid tenantId, Guid invitationId, ControlPlaneDbContext db, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
     {
         if (await db.Invitations.FirstOrDefaultAsync(i => i.Id == invitationId && i.TenantId == tenantId, ct) is not { } invitation)
         {
@@ -176,7 +177,7 @@ internal static class MembersApi
         return TypedResults.Ok(InvitationResponse.From(invitation, invitation.RevokedAt.Value));
     }
 
-    private static async Task<IResult> AcceptAsync(AcceptInvitationRequest request, ControlPlaneDbContext db, UserManager<User> users, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<AcceptInvitationResponse>, ValidationProblem, ProblemHttpResult>> AcceptAsync(AcceptInvitationRequest request, ControlPlaneDbContext db, UserManager<User> users, TimeProvider time, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var hash = string.IsNullOrEmpty(request.Token) || request.Token.Length > 200 ? null : HashToken(request.Token);

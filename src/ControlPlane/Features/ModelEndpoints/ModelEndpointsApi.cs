@@ -7,6 +7,7 @@ using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.Security.Networking;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.ModelEndpoints;
 
@@ -20,14 +21,18 @@ internal static class ModelEndpointsApi
         var endpoints = api.MapGroup("/endpoints").WithTags("Model endpoints").AllowTenantRoles(Roles.TenantAdmin);
         endpoints.MapPost("/", CreateAsync).WithName("CreateModelEndpoint")
             .WithSummary("Register a model endpoint; the gateway serves it as /t/{tenant}/{model}/... The URL must be public (SSRF check).");
-        endpoints.MapGet("/", ListAsync).WithName("ListModelEndpoints").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer);
-        endpoints.MapGet("/{endpointId:guid}", GetAsync).WithName("GetModelEndpoint").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer);
-        endpoints.MapPatch("/{endpointId:guid}", UpdateAsync).WithName("UpdateModelEndpoint");
-        endpoints.MapDelete("/{endpointId:guid}", DeleteAsync).WithName("DeleteModelEndpoint");
+        endpoints.MapGet("/", ListAsync).WithName("ListModelEndpoints").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer)
+            .WithSummary("The tenant's model endpoints by model name (upstream credentials are never shown).");
+        endpoints.MapGet("/{endpointId:guid}", GetAsync).WithName("GetModelEndpoint").AllowTenantRoles(Roles.TenantAdmin, Roles.Developer)
+            .WithSummary("One model endpoint (its upstream credential is never shown).");
+        endpoints.MapPatch("/{endpointId:guid}", UpdateAsync).WithName("UpdateModelEndpoint")
+            .WithSummary("Change a model endpoint; omitted fields stay as they are. A new host drops the old upstream credential unless one is given.");
+        endpoints.MapDelete("/{endpointId:guid}", DeleteAsync).WithName("DeleteModelEndpoint")
+            .WithSummary("Delete a model endpoint; every node stops routing the model within about a second.");
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<ModelEndpointResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         Guid tenantId, CreateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
         EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, SnapshotMapper mapper, CancellationToken ct)
     {
@@ -109,7 +114,7 @@ internal static class ModelEndpointsApi
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/endpoints/{endpoint.Id}", ModelEndpointResponse.From(endpoint));
     }
 
-    private static async Task<IResult> ListAsync(Guid tenantId, ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<ModelEndpointResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(Guid tenantId, ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -129,12 +134,12 @@ internal static class ModelEndpointsApi
             .ToPageAsync(page, pageSize, ModelEndpointResponse.From, ct));
     }
 
-    private static async Task<IResult> GetAsync(Guid tenantId, Guid endpointId, ControlPlaneDbContext db, CancellationToken ct) =>
+    private static async Task<Results<Ok<ModelEndpointResponse>, ProblemHttpResult>> GetAsync(Guid tenantId, Guid endpointId, ControlPlaneDbContext db, CancellationToken ct) =>
         await db.ModelEndpoints.AsNoTracking().FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is { } endpoint
             ? TypedResults.Ok(ModelEndpointResponse.From(endpoint))
             : Problems.NotFound("model endpoint");
 
-    private static async Task<IResult> UpdateAsync(
+    private static async Task<Results<Ok<ModelEndpointResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid tenantId, Guid endpointId, UpdateModelEndpointRequest request, ControlPlaneDbContext db, AdminChanges changes,
         EndpointUrlValidator urls, UpstreamCredentials credentials, PrivateTargets privateTargets, SnapshotMapper mapper, CancellationToken ct)
     {
@@ -261,7 +266,7 @@ internal static class ModelEndpointsApi
         return TypedResults.Ok(ModelEndpointResponse.From(endpoint));
     }
 
-    private static async Task<IResult> DeleteAsync(Guid tenantId, Guid endpointId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid tenantId, Guid endpointId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         if (await db.ModelEndpoints.FirstOrDefaultAsync(e => e.Id == endpointId && e.TenantId == tenantId, ct) is not { } endpoint)
         {

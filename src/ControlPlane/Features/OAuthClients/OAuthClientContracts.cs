@@ -30,7 +30,7 @@ internal sealed record OAuthClientSecretResponse(OAuthClientResponse Client, str
 /// <summary>The scopes of a tenant client: one per model it may call, and <c>admin</c> for the tenant's admin API.</summary>
 internal static class OAuthScopes
 {
-    public const string ModelPrefix = "model:";
+    public const string ModelPrefix = Contracts.Snapshots.PlatformTokens.ModelScopePrefix;
     public const string Admin = "admin";
     public const int MaxModels = 100;
 

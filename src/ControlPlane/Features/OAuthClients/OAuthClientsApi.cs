@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Data.Identity;
 using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.Plans;
@@ -8,12 +10,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.OAuthClients;
 
 /// <summary>
 /// A tenant's OAuth clients (client credentials grant). The secret is shown once; OpenIddict stores only its hash.
-/// A revoked client gets no new token, and its unexpired tokens are refused by the admin API at once.
+/// A revoked client gets no new token, and its unexpired tokens are refused by the admin API at once and by
+/// every node as soon as the revision that removes it arrives. Clients travel to nodes as configuration deltas.
 /// </summary>
 internal static class OAuthClientsApi
 {
@@ -34,9 +38,9 @@ internal static class OAuthClientsApi
         return tenant;
     }
 
-    private static async Task<IResult> CreateAsync(
+    private static async Task<Results<Created<OAuthClientSecretResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         Guid tenantId, CreateOAuthClientRequest request, ControlPlaneDbContext db, IOpenIddictApplicationManager applications,
-        AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
+        AdminCallerAccessor callers, ConfigPublisher publisher, TimeProvider time, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -85,11 +89,13 @@ internal static class OAuthClientsApi
         IdentityAudit.Add(db, callers.Caller.Actor, now, tenantId, "oauth_client.created", $"oauth_client/{client.Id}", $"Registered OAuth client '{client.Name}' ({client.ClientId}).");
         await db.SaveChangesAsync(ct);
         await applications.CreateAsync(Descriptor(client, secret), ct);
+        await publisher.AddRevisionAsync([new OAuthClientChanged { Client = SnapshotMapper.OAuthClient(client) }], "oauth_client.created", now, ct);
         await transaction.CommitAsync(ct);
+        publisher.Committed();
         return TypedResults.Created($"/api/v1/tenants/{tenantId}/oauth-clients/{client.Id}", new OAuthClientSecretResponse(OAuthClientResponse.From(client), secret));
     }
 
-    private static async Task<IResult> ListAsync(Guid tenantId, ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<OAuthClientResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(Guid tenantId, ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
@@ -109,12 +115,12 @@ internal static class OAuthClientsApi
             .ToPageAsync(page, pageSize, OAuthClientResponse.From, ct));
     }
 
-    private static async Task<IResult> GetAsync(Guid tenantId, Guid clientId, ControlPlaneDbContext db, CancellationToken ct) =>
+    private static async Task<Results<Ok<OAuthClientResponse>, ProblemHttpResult>> GetAsync(Guid tenantId, Guid clientId, ControlPlaneDbContext db, CancellationToken ct) =>
         await db.OAuthClients.AsNoTracking().FirstOrDefaultAsync(c => c.Id == clientId && c.TenantId == tenantId, ct) is { } client
             ? TypedResults.Ok(OAuthClientResponse.From(client))
             : Problems.NotFound("OAuth client");
 
-    private static async Task<IResult> RotateAsync(
+    private static async Task<Results<Ok<OAuthClientSecretResponse>, ProblemHttpResult>> RotateAsync(
         Guid tenantId, Guid clientId, ControlPlaneDbContext db, IOpenIddictApplicationManager applications, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
     {
         if (await db.OAuthClients.FirstOrDefaultAsync(c => c.Id == clientId && c.TenantId == tenantId, ct) is not { } client)
@@ -137,8 +143,9 @@ internal static class OAuthClientsApi
         return TypedResults.Ok(new OAuthClientSecretResponse(OAuthClientResponse.From(client), secret));
     }
 
-    private static async Task<IResult> RevokeAsync(
-        Guid tenantId, Guid clientId, ControlPlaneDbContext db, IOpenIddictApplicationManager applications, AdminCallerAccessor callers, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<OAuthClientResponse>, ProblemHttpResult>> RevokeAsync(
+        Guid tenantId, Guid clientId, ControlPlaneDbContext db, IOpenIddictApplicationManager applications, AdminCallerAccessor callers,
+        ConfigPublisher publisher, TimeProvider time, CancellationToken ct)
     {
         if (await db.OAuthClients.FirstOrDefaultAsync(c => c.Id == clientId && c.TenantId == tenantId, ct) is not { } client)
         {
@@ -160,7 +167,10 @@ internal static class OAuthClientsApi
             await applications.DeleteAsync(application, ct);
         }
 
+        // Nodes drop the client with this revision: its unexpired tokens are refused from then on.
+        await publisher.AddRevisionAsync([new OAuthClientRemoved { Id = client.Id }], "oauth_client.revoked", client.RevokedAt.Value, ct);
         await transaction.CommitAsync(ct);
+        publisher.Committed();
         return TypedResults.Ok(OAuthClientResponse.From(client));
     }
 

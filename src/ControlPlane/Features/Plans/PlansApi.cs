@@ -5,6 +5,7 @@ using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.ControlPlane.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Plans;
 
@@ -14,13 +15,13 @@ internal static class PlansApi
     {
         var plans = api.MapGroup("/plans").WithTags("Plans");
         plans.MapPost("/", CreateAsync).WithName("CreatePlan").WithSummary("Create a plan: limits the data plane enforces and prices billing uses.");
-        plans.MapGet("/", ListAsync).WithName("ListPlans");
-        plans.MapGet("/{planId:guid}", GetAsync).WithName("GetPlan");
+        plans.MapGet("/", ListAsync).WithName("ListPlans").WithSummary("Every plan by name.");
+        plans.MapGet("/{planId:guid}", GetAsync).WithName("GetPlan").WithSummary("One plan with its limits and prices.");
         plans.MapPatch("/{planId:guid}", UpdateAsync).WithName("UpdatePlan").WithSummary("Change a plan; omitted fields stay as they are. Every tenant on the plan gets the new limits.");
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, IOptions<PlanPolicyOptions> policy, CancellationToken ct)
+    private static async Task<Results<Created<PlanResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, IOptions<PlanPolicyOptions> policy, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         if (!request.Name.HasValue)
@@ -47,7 +48,7 @@ internal static class PlansApi
         return TypedResults.Created($"/api/v1/plans/{plan.Id}", PlanResponse.From(plan));
     }
 
-    private static async Task<IResult> ListAsync(ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<PlanResponse>>, ValidationProblem>> ListAsync(ControlPlaneDbContext db, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         Paging.Validate(page, pageSize, errors);
@@ -59,12 +60,12 @@ internal static class PlansApi
         return TypedResults.Ok(await db.Plans.AsNoTracking().OrderBy(p => p.Name).ToPageAsync(page, pageSize, PlanResponse.From, ct));
     }
 
-    private static async Task<IResult> GetAsync(Guid planId, ControlPlaneDbContext db, CancellationToken ct) =>
+    private static async Task<Results<Ok<PlanResponse>, ProblemHttpResult>> GetAsync(Guid planId, ControlPlaneDbContext db, CancellationToken ct) =>
         await db.Plans.AsNoTracking().FirstOrDefaultAsync(p => p.Id == planId, ct) is { } plan
             ? TypedResults.Ok(PlanResponse.From(plan))
             : Problems.NotFound("plan");
 
-    private static async Task<IResult> UpdateAsync(Guid planId, PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, IOptions<PlanPolicyOptions> policy, CancellationToken ct)
+    private static async Task<Results<Ok<PlanResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid planId, PlanRequest request, ControlPlaneDbContext db, AdminChanges changes, IOptions<PlanPolicyOptions> policy, CancellationToken ct)
     {
         if (await db.Plans.FirstOrDefaultAsync(p => p.Id == planId, ct) is not { } plan)
         {

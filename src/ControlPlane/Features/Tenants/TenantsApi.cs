@@ -3,6 +3,7 @@ using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InferenceGateway.ControlPlane.Features.Tenants;
 
@@ -11,17 +12,20 @@ internal static class TenantsApi
     public static RouteGroupBuilder MapTenantsApi(this RouteGroupBuilder api)
     {
         var tenants = api.MapGroup("/tenants").WithTags("Tenants");
-        tenants.MapPost("/", CreateAsync).WithName("CreateTenant");
-        tenants.MapGet("/", ListAsync).WithName("ListTenants");
-        tenants.MapGet("/{tenantId:guid}", GetAsync).WithName("GetTenant");
-        tenants.MapPatch("/{tenantId:guid}", UpdateAsync).WithName("UpdateTenant");
+        tenants.MapPost("/", CreateAsync).WithName("CreateTenant")
+            .WithSummary("Create a tenant on a plan; its slug is part of its gateway URLs and cannot change.");
+        tenants.MapGet("/", ListAsync).WithName("ListTenants").WithSummary("Every tenant by slug, optionally only those with ?status=active|suspended.");
+        tenants.MapGet("/{tenantId:guid}", GetAsync).WithName("GetTenant").WithSummary("One tenant.");
+        tenants.MapPatch("/{tenantId:guid}", UpdateAsync).WithName("UpdateTenant")
+            .WithSummary("Change a tenant's display name or plan; omitted fields stay as they are.");
         tenants.MapPost("/{tenantId:guid}/suspend", SuspendAsync).WithName("SuspendTenant")
             .WithSummary("Suspend a tenant: its keys stop working on every node until it is resumed.");
-        tenants.MapPost("/{tenantId:guid}/resume", ResumeAsync).WithName("ResumeTenant");
+        tenants.MapPost("/{tenantId:guid}/resume", ResumeAsync).WithName("ResumeTenant")
+            .WithSummary("Resume a suspended tenant: its keys work again on every node.");
         return api;
     }
 
-    private static async Task<IResult> CreateAsync(CreateTenantRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Created<TenantResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(CreateTenantRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         var slug = request.Slug;
@@ -67,7 +71,7 @@ internal static class TenantsApi
         return TypedResults.Created($"/api/v1/tenants/{tenant.Id}", TenantResponse.From(tenant));
     }
 
-    private static async Task<IResult> ListAsync(ControlPlaneDbContext db, string? status, int? page, int? pageSize, CancellationToken ct)
+    private static async Task<Results<Ok<PagedList<TenantResponse>>, ValidationProblem>> ListAsync(ControlPlaneDbContext db, string? status, int? page, int? pageSize, CancellationToken ct)
     {
         var errors = new ValidationErrors();
         Paging.Validate(page, pageSize, errors);
@@ -98,12 +102,12 @@ internal static class TenantsApi
         return TypedResults.Ok(await query.OrderBy(t => t.Slug).ToPageAsync(page, pageSize, TenantResponse.From, ct));
     }
 
-    private static async Task<IResult> GetAsync(Guid tenantId, ControlPlaneDbContext db, CancellationToken ct) =>
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> GetAsync(Guid tenantId, ControlPlaneDbContext db, CancellationToken ct) =>
         await db.Tenants.AsNoTracking().FirstOrDefaultAsync(t => t.Id == tenantId, ct) is { } tenant
             ? TypedResults.Ok(TenantResponse.From(tenant))
             : Problems.NotFound("tenant");
 
-    private static async Task<IResult> UpdateAsync(Guid tenantId, UpdateTenantRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Ok<TenantResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(Guid tenantId, UpdateTenantRequest request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         if (await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct) is not { } tenant)
         {
@@ -156,7 +160,7 @@ internal static class TenantsApi
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 
-    private static async Task<IResult> SuspendAsync(Guid tenantId, SuspendTenantRequest? request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Ok<TenantResponse>, ValidationProblem, ProblemHttpResult>> SuspendAsync(Guid tenantId, SuspendTenantRequest? request, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         if (await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct) is not { } tenant)
         {
@@ -185,7 +189,7 @@ internal static class TenantsApi
         return TypedResults.Ok(TenantResponse.From(tenant));
     }
 
-    private static async Task<IResult> ResumeAsync(Guid tenantId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
+    private static async Task<Results<Ok<TenantResponse>, ProblemHttpResult>> ResumeAsync(Guid tenantId, ControlPlaneDbContext db, AdminChanges changes, CancellationToken ct)
     {
         if (await db.Tenants.FirstOrDefaultAsync(t => t.Id == tenantId, ct) is not { } tenant)
         {

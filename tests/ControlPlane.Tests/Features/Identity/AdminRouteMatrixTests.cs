@@ -62,6 +62,7 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
         var (_, _, outsider) = await app.MemberAsync(other, "tenant-admin");
         var (_, _, finance) = await app.MemberAsync(tenant, "finance");
         var (_, _, developer) = await app.MemberAsync(tenant, "developer");
+        var (_, _, tenantAdmin) = await app.MemberAsync(tenant, "tenant-admin");
         var anonymous = app.CreateClient();
         var failures = new List<string>();
 
@@ -83,6 +84,25 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
                 }
             }
 
+            // An admitted role reaches the handler: no 401 or 403, and no 404 from the membership filter (the handler's
+            // own 404 names the object it did not find, never the tenant, which exists).
+            async Task ExpectAdmitted(HttpClient client, string who)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(route.Method), url);
+                if (route.Method is "POST" or "PATCH" or "PUT")
+                {
+                    request.Content = Api.Json("{}");
+                }
+
+                var response = await client.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+                    || (response.StatusCode == HttpStatusCode.NotFound && body.Contains("No tenant with that id", StringComparison.Ordinal)))
+                {
+                    failures.Add($"{route.Name} as {who}: the role is admitted, got {(int)response.StatusCode}");
+                }
+            }
+
             await Expect(anonymous, "anonymous", HttpStatusCode.Unauthorized);
             if (route.IsPlatform)
             {
@@ -92,17 +112,41 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
             else
             {
                 await Expect(outsider, "another tenant's admin", HttpStatusCode.NotFound);
-                foreach (var (client, role) in new[] { (finance, "finance"), (developer, "developer") })
+                foreach (var (client, role) in new[] { (finance, "finance"), (developer, "developer"), (tenantAdmin, "tenant-admin") })
                 {
                     if (!route.TenantRoles.Contains(role))
                     {
                         await Expect(client, role, HttpStatusCode.Forbidden);
+                    }
+                    else
+                    {
+                        await ExpectAdmitted(client, role);
                     }
                 }
             }
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public async Task RoutesOutsideTheGroups_RefuseCallersTheyAreNotFor()
+    {
+        var (tenant, _) = await app.Admin().CreateTenantAsync();
+        var (_, _, tenantAdmin) = await app.MemberAsync(tenant, "tenant-admin");
+        var anonymous = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await tenantAdmin.GetAsync("/api/v1/me")).StatusCode);
+
+        // The snapshot holds every tenant's configuration: only node credentials open it, not admin tokens.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await tenantAdmin.GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Admin().GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
+
+        // Accepting an invitation needs no sign-in (the token is the credential) and refuses a made-up token.
+        var accept = await anonymous.PostAsync("/api/v1/invitations/accept", Api.Json("""{"token":"igwinv_made-up","password":"x"}"""));
+        await accept.ProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [GeneratedRegex(@"\{([a-zA-Z]+)(:[a-z]+)?\}")]

@@ -1,19 +1,16 @@
-using System.Security.Cryptography;
 using InferenceGateway.DataPlane.Blocking;
-using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.DataPlane.Pipeline;
-using InferenceGateway.Security.Keys;
 using Microsoft.Extensions.Primitives;
 
 namespace InferenceGateway.DataPlane.Authentication;
 
 /// <summary>
-/// API-key authentication. The key comes from <c>Authorization: Bearer</c> or <c>X-API-Key</c>, never the
-/// query string. Its shape and checksum are checked before any lookup; it is found by hash, compared in
-/// constant time, and must be unexpired, unrevoked (absent from the table) and of the path's tenant. Every
-/// failure is the same 401.
+/// The one authentication step: it reads the credential, tells its kind by its form (three base64url segments
+/// are a JWT, anything else an API key), hands it to that kind's validator and puts the resulting
+/// <see cref="Caller"/> on the request. Credentials come from <c>Authorization: Bearer</c> or <c>X-API-Key</c>,
+/// never the URL. Every failure of every kind is the same 401; the caller's blocks are checked right after.
 /// </summary>
-internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, TimeProvider time)
+internal sealed class AuthenticationMiddleware(RequestDelegate next, JwtValidator jwts, TimeProvider time)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -27,46 +24,33 @@ internal sealed class ApiKeyAuthenticationMiddleware(RequestDelegate next, TimeP
         var presented = PresentedKey(context.Request.Headers);
         var state = request.State!;
         var now = time.GetUtcNow();
-        if (!state.VerifiedKeys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(presented, out var key))
+        if (!JwtForm.Matches(presented))
         {
-            key = Verify(presented, state);
+            return Authenticated(context, request, ApiKeyValidator.Validate(presented, state, request.Tenant, now), now);
         }
 
-        if (key is null || !key.IsValidAt(now) || request.Tenant is not { } tenant || key.TenantId != tenant.Id)
+        var pending = jwts.ValidateAsync(presented, state, now);
+        return pending.IsCompletedSuccessfully ? Authenticated(context, request, pending.Result, now) : AuthenticatedAsync(context, request, pending, now);
+    }
+
+    private async Task AuthenticatedAsync(HttpContext context, GatewayRequest request, ValueTask<Caller?> pending, DateTimeOffset now) =>
+        await Authenticated(context, request, await pending, now);
+
+    private Task Authenticated(HttpContext context, GatewayRequest request, Caller? caller, DateTimeOffset now)
+    {
+        if (caller is null || request.Tenant is not { } tenant || caller.TenantId != tenant.Id)
         {
             return GatewayProblem.UnauthorizedAsync(context);
         }
 
-        if (state.Blocks.IsKeyBlocked(key.KeyId, now) || state.Blocks.IsTenantBlocked(tenant.Id, now))
+        var blocks = request.State!.Blocks;
+        if (blocks.IsKeyBlocked(caller.CredentialId, now) || blocks.IsTenantBlocked(tenant.Id, now))
         {
             return BlocklistMiddleware.Blocked(context);
         }
 
-        request.Key = key;
+        request.Caller = caller;
         return next(context);
-    }
-
-    /// <summary>Shape and checksum, then lookup by hash and a constant-time comparison; remembers a key that passes.</summary>
-    private static KeyEntry? Verify(ReadOnlySpan<char> presented, NodeState state)
-    {
-        if (presented.IsEmpty || !ApiKeyText.IsWellFormed(presented))
-        {
-            return null;
-        }
-
-        Span<byte> hash = stackalloc byte[ApiKeyText.HashLength];
-        ApiKeyText.Hash(presented, hash);
-        if (!state.KeysByHash.TryGetValue(KeyHash.From(hash), out var key) || !CryptographicOperations.FixedTimeEquals(key.Hash, hash))
-        {
-            return null;
-        }
-
-        if (state.VerifiedKeys.Count < NodeState.MaxVerifiedKeys)
-        {
-            state.VerifiedKeys.TryAdd(new string(presented), key);
-        }
-
-        return key;
     }
 
     private static ReadOnlySpan<char> PresentedKey(IHeaderDictionary headers)
