@@ -46,6 +46,12 @@ internal sealed class MeteredContent : HttpContent
     {
         _inner = inner;
         _capture = capture;
+
+        // Later steps (output hardening) read the content's headers: its type, its encoding.
+        foreach (var header in inner.Headers)
+        {
+            Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
