@@ -5,8 +5,9 @@
 #   bash bench/run.sh
 #
 # Prints progress on stderr and, on stdout, a table whose last line is exactly
-#   dp/nginx=<ratio> dp/nginx-policy=<ratio> dp/yarp=<ratio>
-# (ratios of median requests/s; nginx-policy is nginx doing the node's policy, see bench/README.md). The table
+#   dp/nginx=<ratio> dp/nginx-policy=<ratio> dp/yarp=<ratio> dp-jwt/dp=<ratio>
+# (ratios of median requests/s; nginx-policy is nginx doing the node's policy, see bench/README.md; dp-jwt is the
+# same node and route called with a platform access token instead of the API key, target >= 0.95). The table
 # also goes to bench/out/results.txt; raw wrk outputs, per-round
 # numbers and process logs stay under bench/out/.
 #
@@ -57,7 +58,7 @@ DP_NOLOG_PORT=$((PORT_BASE + 4))
 NGINX_POLICY_PORT=$((PORT_BASE + 5))
 DP_NOMETER_PORT=$((PORT_BASE + 6))
 REQUEST_PATH=/t/bench/echo/v1/completions
-VARIANTS=(direct nginx nginx-policy yarp dp)
+VARIANTS=(direct nginx nginx-policy yarp dp dp-jwt)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -188,6 +189,9 @@ printed=$(dotnet "$BENCH_DLL" snapshot --dir "$RUN/state" --upstream "http://127
 API_KEY=$(cat "$RUN/api-key")
 AUTH_VALUE="Bearer $API_KEY"
 AUTH="Authorization: $AUTH_VALUE"
+# The snapshot also holds a platform issuer and an OAuth client: its access token (at+jwt, two hours) for dp-jwt.
+JWT=$(cat "$RUN/api-key.jwt")
+[ -n "$JWT" ] || die "the snapshot tool wrote no access token"
 
 log "starting nginx on 127.0.0.1:$NGINX_PORT (plain) and 127.0.0.1:$NGINX_POLICY_PORT (the node's policy)"
 # The nginx-policy server does what the node does on this request, the nginx way: the key looked up in a map (the
@@ -318,6 +322,11 @@ URL[nginx]="http://127.0.0.1:$NGINX_PORT$REQUEST_PATH"; PID[nginx]="$NGINX_PID $
 URL[nginx-policy]="http://127.0.0.1:$NGINX_POLICY_PORT$REQUEST_PATH"; PID[nginx-policy]="$NGINX_PID $NGINX_WORKERS"
 URL[yarp]="http://127.0.0.1:$YARP_PORT$REQUEST_PATH";   PID[yarp]="$YARP_PID"
 URL[dp]="http://127.0.0.1:$DP_PORT$REQUEST_PATH";       PID[dp]="$DP_PID"
+URL[dp-jwt]="http://127.0.0.1:$DP_PORT$REQUEST_PATH";   PID[dp-jwt]="$DP_PID"
+# The credential each variant is called with: the API key, except dp-jwt (the same node and route, with the token).
+declare -A CREDENTIAL
+for v in "${VARIANTS[@]}" dp-nolog; do CREDENTIAL[$v]=$AUTH; done
+CREDENTIAL[dp-jwt]="Authorization: Bearer $JWT"
 if [ "$DP_NOLOG" = 1 ]; then URL[dp-nolog]="http://127.0.0.1:$DP_NOLOG_PORT$REQUEST_PATH"; PID[dp-nolog]="$DP_NOLOG_PID"; fi
 if [ "$DP_NOMETER" = 1 ]; then URL[dp-nometer]="http://127.0.0.1:$DP_NOMETER_PORT$REQUEST_PATH"; PID[dp-nometer]="$DP_NOMETER_PID"; fi
 
@@ -325,7 +334,7 @@ if [ "$DP_NOMETER" = 1 ]; then URL[dp-nometer]="http://127.0.0.1:$DP_NOMETER_POR
 expected=$(curl -sS "${URL[direct]}")
 [ -n "$expected" ] || die "the upstream answered with an empty body"
 for v in "${VARIANTS[@]}"; do
-  code=$(curl -sS -o "$RUN/check-$v.body" -D "$RUN/check-$v.headers" -w '%{http_code}' -H "$AUTH" "${URL[$v]}") || die "$v: curl failed"
+  code=$(curl -sS -o "$RUN/check-$v.body" -D "$RUN/check-$v.headers" -w '%{http_code}' -H "${CREDENTIAL[$v]}" "${URL[$v]}") || die "$v: curl failed"
   [ "$code" = 200 ] || { cat "$RUN/check-$v.headers" "$RUN/check-$v.body" >&2; die "$v answered $code, not 200"; }
   [ "$(cat "$RUN/check-$v.body")" = "$expected" ] || die "$v did not return the upstream's body"
 done
@@ -374,10 +383,10 @@ printf 'round\tvariant\trequests\trps\tp50_ms\tp99_ms\tproxy_cpu_us_per_req\tpro
 # One wrk run. Ctrl-C reaches wrk too, which then prints its stats and exits 0, and bash does not run its INT trap
 # for a child that handled SIGINT itself: so a run that stopped early, or a process that died meanwhile, ends the
 # script here (and the EXIT trap stops everything).
-load() { # seconds url output-file [wrk options...]
-  local seconds=$1 url=$2 file=$3 i ran
+load() { # seconds variant output-file [wrk options...]
+  local seconds=$1 url=${URL[$2]} header=${CREDENTIAL[$2]} file=$3 i ran
   shift 3
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" "$@" -H "$AUTH" "$url" >"$file" 2>&1 || die "wrk failed ($file)"
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${seconds}s" "$@" -H "$header" "$url" >"$file" 2>&1 || die "wrk failed ($file)"
   for ((i = 0; i < ${#PIDS[@]}; i++)); do
     kill -0 "${PIDS[i]}" 2>/dev/null || die "${NAMES[i]} (pid ${PIDS[i]}) exited during the run (interrupted?)"
   done
@@ -389,11 +398,11 @@ load() { # seconds url output-file [wrk options...]
 run_variant() { # round variant
   local r=$1 v=$2 url=${URL[$2]} file=$WRK_OUT/$2.round$1.measured.txt
   local pids=(${PID[$v]})
-  load "$WARMUP" "$url" "$WRK_OUT/$v.round$r.warmup.txt"
+  load "$WARMUP" "$v" "$WRK_OUT/$v.round$r.warmup.txt"
   local up0 up1 c0=0 c1=0 s0="0 0" s1="0 0" x0=0 x1=0
   up0=$(cpu_ticks $UP_PID)
   if [ ${#pids[@]} -gt 0 ]; then c0=$(cpu_ticks "${pids[@]}"); s0=$(cpu_split "${pids[@]}"); x0=$(ctx_switches "${pids[@]}"); fi
-  load "$DURATION" "$url" "$file" --latency
+  load "$DURATION" "$v" "$file" --latency
   if [ ${#pids[@]} -gt 0 ]; then c1=$(cpu_ticks "${pids[@]}"); s1=$(cpu_split "${pids[@]}"); x1=$(ctx_switches "${pids[@]}"); fi
   up1=$(cpu_ticks $UP_PID)
 
@@ -428,7 +437,7 @@ if [ "$PRIME" -gt 0 ]; then
   for v in "${VARIANTS[@]}"; do
     [ "$v" = direct ] || [ "$v" = nginx ] && continue
     log "priming $v (and the upstream) with ${PRIME}s of load"
-    load "$PRIME" "${URL[$v]}" "$WRK_OUT/$v.prime.txt"
+    load "$PRIME" "$v" "$WRK_OUT/$v.prime.txt"
   done
 fi
 log "measuring: $ROUNDS rounds x ${#VARIANTS[@]} variants, wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s measured each"
@@ -449,7 +458,8 @@ column_of() { # variant column-number [printf format]
 }
 sum_of() { awk -F'\t' -v v="$1" -v c="$2" 'NR > 1 && $2 == v { s += $c } END { print s + 0 }' "$ROUNDS_TSV"; }
 
-dp_requests_total=$(awk '/requests in/ { s += $1 } END { print s + 0 }' "$WRK_OUT"/dp.*.txt)
+# dp and dp-jwt share the node and its access log.
+dp_requests_total=$(awk '/requests in/ { s += $1 } END { print s + 0 }' "$WRK_OUT"/dp.*.txt "$WRK_OUT"/dp-jwt.*.txt)
 sleep 1 # the node's access-log writer flushes when its queue runs dry
 # The node rotates its log by size (100 MiB by default): count the rotated files too.
 access_lines=$(cat "$OUT"/access.log* 2>/dev/null | wc -l)
@@ -471,8 +481,8 @@ declare -A RPS
       "$(column_of "$v" 7 %.1f)" "$(column_of "$v" 8 %.1f)" "$(column_of "$v" 9 %.1f)" "$(column_of "$v" 10 %.2f)" "$(column_of "$v" 11 %.1f)" \
       "$(sum_of "$v" 12)"
   done
-  awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" \
-    'BEGIN { printf "dp/nginx=%.2f dp/nginx-policy=%.2f dp/yarp=%.2f\n", dp / n, dp / np, dp / y }'
+  awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" -v j="${RPS[dp-jwt]}" \
+    'BEGIN { printf "dp/nginx=%.2f dp/nginx-policy=%.2f dp/yarp=%.2f dp-jwt/dp=%.2f\n", dp / n, dp / np, dp / y, j / dp }'
   if [ "$DP_NOMETER" = 1 ]; then
     # Metering's cost: req/s of the node with it over the node without it, and CPU per request the other way round.
     awk -v dp="${RPS[dp]}" -v nm="${RPS[dp-nometer]}" -v c="$(column_of dp 7)" -v cn="$(column_of dp-nometer 7)" \

@@ -46,6 +46,7 @@ internal static class AllocationProbe
             Directory.CreateDirectory(stateNoLog);
             File.Copy(Path.Combine(state, "snapshot.bin"), Path.Combine(stateNoLog, "snapshot.bin"));
             var apiKey = (await File.ReadAllTextAsync(keyFile)).Trim();
+            var jwt = (await File.ReadAllTextAsync(keyFile + ".jwt")).Trim();
 
             var dpPort = FreePort();
             apps.Add(await StartAsync(BuildNode(dpPort, state, snapshotKey, Path.Combine(work.FullName, "access.log"))));
@@ -53,28 +54,30 @@ internal static class AllocationProbe
             apps.Add(await StartAsync(BuildNode(dpNoLogPort, stateNoLog, snapshotKey, "")));
 
             using var client = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false });
-            var variants = new (string Name, string Url)[]
+            // dp-jwt: the same node called with a platform access token instead of the API key (the cached path).
+            var variants = new (string Name, string Url, string Credential)[]
             {
-                ("direct", upstream + RequestPath),
-                ("yarp", $"http://127.0.0.1:{yarpPort}{RequestPath}"),
-                ("dp", $"http://127.0.0.1:{dpPort}{RequestPath}"),
-                ("dp-nolog", $"http://127.0.0.1:{dpNoLogPort}{RequestPath}"),
+                ("direct", upstream + RequestPath, apiKey),
+                ("yarp", $"http://127.0.0.1:{yarpPort}{RequestPath}", apiKey),
+                ("dp", $"http://127.0.0.1:{dpPort}{RequestPath}", apiKey),
+                ("dp-nolog", $"http://127.0.0.1:{dpNoLogPort}{RequestPath}", apiKey),
+                ("dp-jwt", $"http://127.0.0.1:{dpPort}{RequestPath}", jwt),
             };
 
             var measured = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var (name, url) in variants)
+            foreach (var (name, url, credential) in variants)
             {
-                await SendAsync(client, url, apiKey, Math.Max(2000, requests / 2));
-                measured[name] = await MeasureAsync(client, url, apiKey, requests);
+                await SendAsync(client, url, credential, Math.Max(2000, requests / 2));
+                measured[name] = await MeasureAsync(client, url, credential, requests);
             }
 
             if (types)
             {
                 using var sampler = new AllocationSampler();
-                foreach (var (name, url) in variants)
+                foreach (var (name, url, credential) in variants)
                 {
                     sampler.Start();
-                    await SendAsync(client, url, apiKey, requests * 4);
+                    await SendAsync(client, url, credential, requests * 4);
                     Console.WriteLine($"sampled bytes per request by type, {name} (includes client and upstream):");
                     foreach (var (type, bytes) in sampler.Stop().Take(40))
                     {
@@ -85,13 +88,13 @@ internal static class AllocationProbe
 
             Console.WriteLine($"requests per variant: {requests} (serial, after warm-up); bytes allocated per request in this process, minus direct");
             Console.WriteLine($"{"variant",-10} {"total_B/req",12} {"proxy_B/req",12}");
-            foreach (var (name, _) in variants)
+            foreach (var (name, _, _) in variants)
             {
                 Console.WriteLine($"{name,-10} {measured[name],12:F0} {measured[name] - measured["direct"],12:F0}");
             }
 
             Console.WriteLine(FormattableString.Invariant(
-                $"alloc yarp={measured["yarp"] - measured["direct"]:F0} dp={measured["dp"] - measured["direct"]:F0} dp-nolog={measured["dp-nolog"] - measured["direct"]:F0}"));
+                $"alloc yarp={measured["yarp"] - measured["direct"]:F0} dp={measured["dp"] - measured["direct"]:F0} dp-nolog={measured["dp-nolog"] - measured["direct"]:F0} dp-jwt={measured["dp-jwt"] - measured["direct"]:F0}"));
             return 0;
         }
         finally

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using InferenceGateway.Contracts.Snapshots;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.Security.Keys;
 
@@ -7,7 +9,8 @@ namespace InferenceGateway.Benchmarks;
 
 /// <summary>
 /// Writes the encrypted last-known-good snapshot a data-plane node loads at start, so it serves with no control
-/// plane: tenant <c>bench</c>, model <c>echo</c> to the upstream, one API key, limits that never reject.
+/// plane: tenant <c>bench</c>, model <c>echo</c> to the upstream, one API key, limits that never reject; and a
+/// platform issuer with one OAuth client, whose access token (valid two hours) goes to <c>&lt;key-file&gt;.jwt</c>.
 /// </summary>
 internal static class SnapshotWriter
 {
@@ -33,15 +36,33 @@ internal static class SnapshotWriter
         }
 
         var apiKey = ApiKeyText.Create(ApiKeyText.NewPublicId());
-        var snapshot = Build(upstream, apiKey);
+        using var issuerKey = RSA.Create(2048);
+        var snapshot = Build(upstream, apiKey, issuerKey);
         Directory.CreateDirectory(directory);
         File.WriteAllBytes(Path.Combine(directory, "snapshot.bin"), LastKnownGoodStore.Encrypt(snapshot, key));
         File.WriteAllText(keyFile, apiKey);
+        File.WriteAllText(keyFile + ".jwt", AccessToken(issuerKey));
         Console.WriteLine(Convert.ToBase64String(key));
         return 0;
     }
 
-    internal static ConfigSnapshot Build(string upstream, string apiKey)
+    private const string Issuer = "https://issuer.bench.invalid/";
+    private const string IssuerKeyId = "bench-key-1";
+    private const string ClientId = "igwc_bench";
+
+    /// <summary>What the control plane's token endpoint gives the bench client: an at+jwt for model <c>echo</c>.</summary>
+    private static string AccessToken(RSA issuerKey) =>
+        new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = PlatformTokens.Audience,
+            Expires = DateTime.UtcNow.AddHours(2),
+            TokenType = "at+jwt",
+            Claims = new Dictionary<string, object> { ["sub"] = ClientId, [PlatformTokens.TenantClaim] = "00000000-0000-0000-0000-0000000000b1", ["scope"] = "model:echo" },
+            SigningCredentials = new SigningCredentials(new RsaSecurityKey(issuerKey) { KeyId = IssuerKeyId }, SecurityAlgorithms.RsaSha256),
+        });
+
+    internal static ConfigSnapshot Build(string upstream, string apiKey, RSA? issuerKey = null)
     {
         var planId = Guid.Parse("00000000-0000-0000-0000-0000000000a1");
         var tenantId = Guid.Parse("00000000-0000-0000-0000-0000000000b1");
@@ -89,6 +110,22 @@ internal static class SnapshotWriter
                     Hash = Convert.ToHexStringLower(ApiKeyText.Hash(apiKey)),
                 },
             ],
+            OAuthClients = [new OAuthClientSnapshot { Id = Guid.Parse("00000000-0000-0000-0000-0000000000e1"), TenantId = tenantId, ClientId = ClientId, AllowedModels = ["echo"] }],
+            PlatformIssuer = issuerKey is null ? null : new PlatformIssuerSnapshot
+            {
+                Issuer = Issuer,
+                Audience = PlatformTokens.Audience,
+                Keys =
+                [
+                    new IssuerKeySnapshot
+                    {
+                        KeyId = IssuerKeyId,
+                        N = Base64UrlEncoder.Encode(issuerKey.ExportParameters(false).Modulus),
+                        E = Base64UrlEncoder.Encode(issuerKey.ExportParameters(false).Exponent),
+                        ActivatesAt = DateTimeOffset.UtcNow.AddMinutes(-1),
+                    },
+                ],
+            },
         };
     }
 }

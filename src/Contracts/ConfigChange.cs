@@ -20,6 +20,8 @@ namespace InferenceGateway.Contracts;
 [JsonDerivedType(typeof(OAuthClientChanged), "oauthClientChanged")]
 [JsonDerivedType(typeof(OAuthClientRemoved), "oauthClientRemoved")]
 [JsonDerivedType(typeof(PlatformIssuerChanged), "platformIssuerChanged")]
+[JsonDerivedType(typeof(ExternalIssuerChanged), "externalIssuerChanged")]
+[JsonDerivedType(typeof(ExternalIssuerRemoved), "externalIssuerRemoved")]
 public abstract record ConfigChange
 {
     /// <summary>True when the change carries a secret (an upstream credential) and must not travel on the bus in clear.</summary>
@@ -92,4 +94,16 @@ public sealed record PlatformIssuerChanged : ConfigChange
 {
     /// <summary>The whole issuer as the next compile gives it; null when no issuer URL is configured.</summary>
     public PlatformIssuerSnapshot? Issuer { get; init; }
+}
+
+/// <summary>A tenant registered or changed an external issuer; the record replaces any with the same id.</summary>
+public sealed record ExternalIssuerChanged : ConfigChange
+{
+    public required ExternalIssuerSnapshot Issuer { get; init; }
+}
+
+/// <summary>A tenant removed an external issuer: its tokens are refused from this revision on.</summary>
+public sealed record ExternalIssuerRemoved : ConfigChange
+{
+    public required Guid IssuerId { get; init; }
 }

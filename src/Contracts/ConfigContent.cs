@@ -26,6 +26,7 @@ public static class ConfigContent
             Keys = [.. (snapshot.Keys ?? []).OrderBy(k => k.KeyId)],
             Blocks = [.. (snapshot.Blocks ?? []).OrderBy(b => b.BlockId)],
             OAuthClients = [.. (snapshot.OAuthClients ?? []).OrderBy(c => c.Id)],
+            ExternalIssuers = [.. (snapshot.ExternalIssuers ?? []).OrderBy(i => i.IssuerId)],
             PlatformIssuer = snapshot.PlatformIssuer is { } issuer ? issuer with { Keys = [.. issuer.Keys.OrderBy(k => k.KeyId, StringComparer.Ordinal)] } : null,
         };
         return Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(content, ContractJson.Options)));

@@ -177,6 +177,9 @@ public sealed class StandaloneTests : IAsyncLifetime
         Assert.Equal(["model:sample", "model:vision"], ((string)claims["scope"]!).Split(' ').Order());
         Assert.StartsWith((string)_standalone.Facts["controlPlaneUrl"]!, (string)claims["iss"]!);
 
+        // ...and calls a model through the node with it, like an API key.
+        Assert.Equal(HttpStatusCode.OK, (await Gateway((string)token["access_token"]!).GetAsync("models")).StatusCode);
+
         // The seeded people can sign in (the form answers with a redirect, not the 400 of a failed sign-in).
         foreach (var (email, password) in new[] { ((string)accounts["platformAdminEmail"]!, (string)accounts["platformAdminPassword"]!), ((string)accounts["tenantAdminEmail"]!, (string)accounts["tenantAdminPassword"]!) })
         {

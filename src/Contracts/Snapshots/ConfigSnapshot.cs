@@ -30,6 +30,9 @@ public sealed record ConfigSnapshot
     /// <summary>The live tenant OAuth clients (sorted by id): a token of a client not listed here is refused.</summary>
     public IReadOnlyList<OAuthClientSnapshot> OAuthClients { get; init; } = [];
 
+    /// <summary>The identity providers tenants registered (sorted by id).</summary>
+    public IReadOnlyList<ExternalIssuerSnapshot> ExternalIssuers { get; init; } = [];
+
     /// <summary>The platform issuer whose access tokens nodes accept; null when the control plane has no issuer URL configured.</summary>
     public PlatformIssuerSnapshot? PlatformIssuer { get; init; }
 

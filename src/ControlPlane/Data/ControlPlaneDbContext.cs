@@ -1,3 +1,4 @@
+using InferenceGateway.ControlPlane.Data.Billing;
 using InferenceGateway.ControlPlane.Data.Identity;
 using InferenceGateway.ControlPlane.Data.Usage;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -54,6 +55,13 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
 
     public DbSet<ProcessedUsageBatch> ProcessedUsageBatches => Set<ProcessedUsageBatch>();
 
+    public DbSet<Invoice> Invoices => Set<Invoice>();
+
+    public DbSet<InvoiceLine> InvoiceLines => Set<InvoiceLine>();
+
+    public DbSet<BillingCustomer> BillingCustomers => Set<BillingCustomer>();
+    public DbSet<ExternalIssuer> ExternalIssuers => Set<ExternalIssuer>();
+
     /// <summary>Whether this context talks to SQLite (standalone mode).</summary>
     public abstract bool IsSqlite { get; }
 
@@ -67,6 +75,10 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
         modelBuilder.ApplyConfiguration(new OAuthClientConfiguration());
         modelBuilder.ApplyConfiguration(new UsageAggregateConfiguration());
         modelBuilder.ApplyConfiguration(new ProcessedUsageBatchConfiguration());
+        modelBuilder.ApplyConfiguration(new InvoiceConfiguration());
+        modelBuilder.ApplyConfiguration(new InvoiceLineConfiguration());
+        modelBuilder.ApplyConfiguration(new BillingCustomerConfiguration());
+        modelBuilder.ApplyConfiguration(new ExternalIssuerConfiguration());
 
         modelBuilder.Entity<Plan>(e =>
         {

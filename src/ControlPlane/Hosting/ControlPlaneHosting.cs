@@ -3,8 +3,10 @@ using System.Text.Json.Serialization;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Features.ApiKeys;
 using InferenceGateway.ControlPlane.Features.Audit;
+using InferenceGateway.ControlPlane.Features.Billing;
 using InferenceGateway.ControlPlane.Features.Blocks;
 using InferenceGateway.ControlPlane.Features.Configuration;
+using InferenceGateway.ControlPlane.Features.ExternalIssuers;
 using InferenceGateway.ControlPlane.Features.Fleet;
 using InferenceGateway.ControlPlane.Features.Identity;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
@@ -125,6 +127,7 @@ public static class ControlPlaneHosting
         services.AddSingleton<IValidateOptions<ConfigHistoryOptions>, ConfigHistoryOptionsValidator>();
         services.AddSingleton<ConfigHistoryPruner>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigHistoryPruner>());
+        builder.AddBilling();
         return builder;
     }
 
@@ -196,6 +199,8 @@ public static class ControlPlaneHosting
         tenant.MapMembersApi();
         tenant.MapOAuthClientsApi();
         tenant.MapUsageApi();
+        endpoints.MapBilling(api, platform, tenant);
+        tenant.MapExternalIssuersApi();
         endpoints.MapInvitationAcceptance();
         endpoints.MapAccountPages();
         endpoints.MapConnectEndpoints();

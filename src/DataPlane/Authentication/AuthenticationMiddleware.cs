@@ -29,7 +29,7 @@ internal sealed class AuthenticationMiddleware(RequestDelegate next, JwtValidato
             return Authenticated(context, request, ApiKeyValidator.Validate(presented, state, request.Tenant, now), now);
         }
 
-        var pending = jwts.ValidateAsync(presented, state, now);
+        var pending = jwts.ValidateAsync(presented, state, request.Tenant, now, context.RequestAborted);
         return pending.IsCompletedSuccessfully ? Authenticated(context, request, pending.Result, now) : AuthenticatedAsync(context, request, pending, now);
     }
 

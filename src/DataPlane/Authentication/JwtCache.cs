@@ -94,7 +94,13 @@ internal sealed class ValidatedToken
 {
     public required Guid TenantId { get; init; }
 
+    /// <summary>The OAuth client id (platform tokens) or the subject (external tokens).</summary>
     public required string ClientId { get; init; }
+
+    /// <summary>For a token of a tenant's own issuer: that issuer's id, and the values of its mapped claim.</summary>
+    public Guid? ExternalIssuerId { get; init; }
+
+    public FrozenSet<string> ClaimValues { get; init; } = FrozenSet<string>.Empty;
 
     public required string KeyId { get; init; }
 
@@ -112,4 +118,5 @@ internal sealed class ValidatedToken
     public Resolution? Resolved { get; set; }
 }
 
-internal sealed record Resolution(NodeState State, PlatformKey Key, Caller Caller);
+/// <summary>The caller at one state; <paramref name="Key"/> is the platform key that signed it (null for an external token).</summary>
+internal sealed record Resolution(NodeState State, PlatformKey? Key, Caller Caller);

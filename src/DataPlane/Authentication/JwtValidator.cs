@@ -13,7 +13,7 @@ namespace InferenceGateway.DataPlane.Authentication;
 /// 30 s of skew, a client that is not live, a token without a tenant. <c>jku</c>, <c>x5u</c>, <c>jwk</c> and
 /// <c>x5c</c> are never read: keys come only from the snapshot. A verified token is cached by its hash.
 /// </summary>
-internal sealed class JwtValidator(JwtCache cache)
+internal sealed partial class JwtValidator(JwtCache cache, JwksCache jwks)
 {
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
@@ -23,9 +23,9 @@ internal sealed class JwtValidator(JwtCache cache)
     private static readonly FrozenSet<string> Algorithms = FrozenSet.Create(StringComparer.Ordinal, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256);
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    public ValueTask<Caller?> ValidateAsync(ReadOnlySpan<char> token, NodeState state, DateTimeOffset now)
+    public ValueTask<Caller?> ValidateAsync(ReadOnlySpan<char> token, NodeState state, TenantEntry? tenant, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (token.Length > MaxTokenLength || state.Issuers.Platform is null)
+        if (token.Length > MaxTokenLength || (state.Issuers.Platform is null && state.Issuers.External.Count == 0))
         {
             return ValueTask.FromResult<Caller?>(null);
         }
@@ -33,10 +33,10 @@ internal sealed class JwtValidator(JwtCache cache)
         var hash = JwtCache.HashOf(token);
         if (cache.Find(hash, now) is { } known)
         {
-            return ValueTask.FromResult(Resolve(known, state, now));
+            return ValueTask.FromResult(known.ExternalIssuerId is null ? Resolve(known, state, now) : ResolveExternal(known, state));
         }
 
-        return VerifyAsync(new string(token), hash, state, now);
+        return VerifyAsync(new string(token), hash, state, tenant, now, cancellationToken);
     }
 
     /// <summary>The caller of a verified token at <paramref name="state"/>: re-checked whenever the revision changed, cheap otherwise.</summary>
@@ -44,7 +44,7 @@ internal sealed class JwtValidator(JwtCache cache)
     {
         if (token.Resolved is { } resolved && ReferenceEquals(resolved.State, state))
         {
-            return resolved.Key.IsAcceptedAt(now) ? resolved.Caller : null;
+            return resolved.Key!.IsAcceptedAt(now) ? resolved.Caller : null;
         }
 
         var issuers = state.Issuers;
@@ -70,9 +70,8 @@ internal sealed class JwtValidator(JwtCache cache)
         return caller;
     }
 
-    private async ValueTask<Caller?> VerifyAsync(string text, KeyHash hash, NodeState state, DateTimeOffset now)
+    private async ValueTask<Caller?> VerifyAsync(string text, KeyHash hash, NodeState state, TenantEntry? tenant, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var platform = state.Issuers.Platform!;
         JsonWebToken jwt;
         try
         {
@@ -83,10 +82,23 @@ internal sealed class JwtValidator(JwtCache cache)
             return null;
         }
 
-        // The header first, before any key is touched: exact algorithm names, the access-token type, a known kid.
+        // The header first, before any key is touched: exact algorithm names, the access-token type, a bounded kid.
         if (!Algorithms.Contains(jwt.Alg) || !IsAccessTokenType(jwt.Typ) || jwt.TryGetHeaderValue<object>("crit", out _)
-            || jwt.Kid is not { Length: > 0 and <= TokenIssuers.MaxKeyIdLength } kid
-            || !platform.Keys.TryGetValue(kid, out var key) || !key.IsAcceptedAt(now))
+            || jwt.Kid is not { Length: > 0 and <= TokenIssuers.MaxKeyIdLength } kid)
+        {
+            return null;
+        }
+
+        var issuer = jwt.TryGetPayloadValue<string>("iss", out var iss) ? iss : null;
+        if (state.Issuers.Platform is not { } platform || issuer != platform.Issuer)
+        {
+            // Not the platform's: a token of the path tenant's own issuer, or nothing.
+            return tenant is not null && issuer is not null && state.Issuers.External.TryGetValue((tenant.Id, issuer), out var external)
+                ? await VerifyExternalAsync(jwt, kid, hash, external, state, tenant, now, cancellationToken)
+                : null;
+        }
+
+        if (!platform.Keys.TryGetValue(kid, out var key) || !key.IsAcceptedAt(now))
         {
             return null;
         }
@@ -150,13 +162,14 @@ internal sealed class JwtValidator(JwtCache cache)
         return !jwt.TryGetPayloadValue<long>("nbf", out var nbf) || DateTimeOffset.FromUnixTimeSeconds(nbf) - ClockSkew <= now;
     }
 
+    /// <summary>The values of a claim: each string of a list (the token's claims expand arrays), split at spaces.</summary>
+    private static IEnumerable<string> ValuesOf(JsonWebToken jwt, string claim) =>
+        jwt.Claims.Where(c => c.Type == claim).SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
     /// <summary>The models named by the token's <c>scope</c> (a space-separated string, or a list).</summary>
     private static FrozenSet<string> ModelsOf(JsonWebToken jwt)
     {
-        IEnumerable<string> scopes = jwt.TryGetPayloadValue<string>("scope", out var text) ? text.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-            : jwt.TryGetPayloadValue<List<string>>("scope", out var list) ? list
-            : [];
-        return scopes.Where(s => s.StartsWith(PlatformTokens.ModelScopePrefix, StringComparison.Ordinal))
+        return ValuesOf(jwt, "scope").Where(s => s.StartsWith(PlatformTokens.ModelScopePrefix, StringComparison.Ordinal))
             .Select(s => s[PlatformTokens.ModelScopePrefix.Length..])
             .ToFrozenSet(StringComparer.Ordinal);
     }

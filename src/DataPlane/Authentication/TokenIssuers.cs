@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using InferenceGateway.Contracts.Snapshots;
+using InferenceGateway.DataPlane.Configuration;
 using Microsoft.IdentityModel.Tokens;
 
 namespace InferenceGateway.DataPlane.Authentication;
@@ -12,21 +13,27 @@ internal sealed class TokenIssuers
 {
     public const int MaxKeyIdLength = 128;
 
-    public static readonly TokenIssuers Empty = new(null, FrozenDictionary<string, OAuthClientEntry>.Empty);
+    public static readonly TokenIssuers Empty = new(null, FrozenDictionary<string, OAuthClientEntry>.Empty, FrozenDictionary<(Guid, string), ExternalIssuerEntry>.Empty);
 
-    private TokenIssuers(PlatformIssuerEntry? platform, FrozenDictionary<string, OAuthClientEntry> clients)
+    private TokenIssuers(PlatformIssuerEntry? platform, FrozenDictionary<string, OAuthClientEntry> clients, FrozenDictionary<(Guid, string), ExternalIssuerEntry> external)
     {
         Platform = platform;
         ClientsByClientId = clients;
+        External = external;
     }
+
+    /// <summary>The tenants' own issuers, by (tenant id, <c>iss</c>).</summary>
+    public FrozenDictionary<(Guid TenantId, string Issuer), ExternalIssuerEntry> External { get; }
 
     public PlatformIssuerEntry? Platform { get; }
 
     public FrozenDictionary<string, OAuthClientEntry> ClientsByClientId { get; }
 
     /// <summary>Builds the issuers of a snapshot; every problem is added to <paramref name="errors"/>.</summary>
-    public static TokenIssuers Build(PlatformIssuerSnapshot? platform, IEnumerable<OAuthClientSnapshot> clients, IReadOnlySet<Guid> tenantIds, List<string> errors)
+    public static TokenIssuers Build(ConfigSnapshot snapshot, IReadOnlySet<Guid> tenantIds, List<string> errors)
     {
+        var platform = snapshot.PlatformIssuer;
+        var clients = snapshot.OAuthClients ?? [];
         PlatformIssuerEntry? entry = null;
         if (platform is not null)
         {
@@ -64,7 +71,37 @@ internal sealed class TokenIssuers
             }
         }
 
-        return new TokenIssuers(entry, byClientId.ToFrozenDictionary(StringComparer.Ordinal));
+        var plans = (snapshot.Plans ?? []).ToDictionary(p => p.PlanId);
+        var external = new Dictionary<(Guid, string), ExternalIssuerEntry>();
+        foreach (var issuer in snapshot.ExternalIssuers ?? [])
+        {
+            if (!tenantIds.Contains(issuer.TenantId))
+            {
+                errors.Add($"external issuer {issuer.IssuerId}: its tenant is unknown");
+            }
+            else if (!Uri.TryCreate(issuer.JwksUrl, UriKind.Absolute, out var jwks) || jwks.Scheme is not ("http" or "https") || jwks.UserInfo.Length > 0)
+            {
+                errors.Add($"external issuer {issuer.IssuerId}: the JWKS URL is not an absolute http(s) URL");
+            }
+            else if (string.IsNullOrEmpty(issuer.Issuer) || string.IsNullOrEmpty(issuer.Audience) || string.IsNullOrEmpty(issuer.ClaimName))
+            {
+                errors.Add($"external issuer {issuer.IssuerId}: the issuer, audience or claim name is empty");
+            }
+            else if (issuer.Mappings.GroupBy(m => m.Value, StringComparer.Ordinal).Any(g => g.Count() > 1))
+            {
+                errors.Add($"external issuer {issuer.IssuerId}: a claim value is mapped twice");
+            }
+            else if (issuer.Mappings.FirstOrDefault(m => m.PlanId is { } plan && !plans.ContainsKey(plan)) is { } orphan)
+            {
+                errors.Add($"external issuer {issuer.IssuerId}: the mapping of '{Shorten(orphan.Value)}' names an unknown plan");
+            }
+            else if (!external.TryAdd((issuer.TenantId, issuer.Issuer), new ExternalIssuerEntry(issuer, jwks, plans)))
+            {
+                errors.Add($"external issuer {issuer.IssuerId}: the tenant has this issuer twice");
+            }
+        }
+
+        return new TokenIssuers(entry, byClientId.ToFrozenDictionary(StringComparer.Ordinal), external.ToFrozenDictionary());
     }
 
     private static string Shorten(string? value) => value is null ? "" : value.Length <= 32 ? value : value[..32] + "...";
@@ -136,3 +173,31 @@ internal sealed class OAuthClientEntry(OAuthClientSnapshot client)
 
     public FrozenSet<string> Models { get; } = client.AllowedModels.ToFrozenSet(StringComparer.Ordinal);
 }
+
+/// <summary>A tenant's own issuer: where its keys are, what its tokens must say, and what its claim values grant.</summary>
+internal sealed class ExternalIssuerEntry
+{
+    public ExternalIssuerEntry(ExternalIssuerSnapshot issuer, Uri jwksUrl, IReadOnlyDictionary<Guid, PlanSnapshot> plans)
+    {
+        Source = issuer;
+        JwksUrl = jwksUrl;
+        Mappings = issuer.Mappings.ToFrozenDictionary(
+            m => m.Value,
+            m => new ClaimGrant(m.AllowedModels.ToFrozenSet(StringComparer.Ordinal), m.PlanId is { } plan ? new PlanEntry(plans[plan]) : null),
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>The snapshot item (a record: equal content means the same issuer settings).</summary>
+    public ExternalIssuerSnapshot Source { get; }
+
+    public Guid Id => Source.IssuerId;
+
+    public Guid TenantId => Source.TenantId;
+
+    public Uri JwksUrl { get; }
+
+    public FrozenDictionary<string, ClaimGrant> Mappings { get; }
+}
+
+/// <summary>What one claim value grants: models, and the plan whose per-credential limits apply (null: the tenant's).</summary>
+internal sealed record ClaimGrant(FrozenSet<string> Models, PlanEntry? Plan);

@@ -133,7 +133,7 @@ internal static class NodeStateBuilder
             }
         }
 
-        var issuers = Authentication.TokenIssuers.Build(snapshot.PlatformIssuer, snapshot.OAuthClients ?? [], tenantIds, errors);
+        var issuers = Authentication.TokenIssuers.Build(snapshot, tenantIds, errors);
         if (errors.Count > 0)
         {
             return null;
@@ -165,6 +165,7 @@ internal static class NodeStateBuilder
         var keyList = source.Keys.ToDictionary(k => k.KeyId);
         var blockList = source.Blocks.ToDictionary(b => b.BlockId);
         var clientList = (source.OAuthClients ?? []).ToDictionary(c => c.Id);
+        var externalList = (source.ExternalIssuers ?? []).ToDictionary(i => i.IssuerId);
         var platformIssuer = source.PlatformIssuer;
         var issuersChanged = false;
         var rebuild = false;
@@ -211,6 +212,13 @@ internal static class NodeStateBuilder
                 case OAuthClientRemoved removed:
                     issuersChanged |= clientList.Remove(removed.Id);
                     break;
+                case ExternalIssuerChanged { Issuer: { } external }:
+                    externalList[external.IssuerId] = external;
+                    issuersChanged = true;
+                    break;
+                case ExternalIssuerRemoved removed:
+                    issuersChanged |= externalList.Remove(removed.IssuerId);
+                    break;
                 case PlatformIssuerChanged issuer:
                     platformIssuer = issuer.Issuer;
                     issuersChanged = true;
@@ -235,6 +243,7 @@ internal static class NodeStateBuilder
             Keys = [.. keyList.Values.OrderBy(k => k.KeyId)],
             Blocks = [.. blockList.Values.OrderBy(b => b.BlockId)],
             OAuthClients = [.. clientList.Values.OrderBy(c => c.Id)],
+            ExternalIssuers = [.. externalList.Values.OrderBy(i => i.IssuerId)],
             PlatformIssuer = platformIssuer,
         };
         if (rebuild)
@@ -259,7 +268,7 @@ internal static class NodeStateBuilder
         }
 
         // A revoked client or a retired key, like a revoked API key, takes effect without rebuilding the rest.
-        var issuers = issuersChanged ? Authentication.TokenIssuers.Build(next.PlatformIssuer, next.OAuthClients, tenantIds, errors) : state.Issuers;
+        var issuers = issuersChanged ? Authentication.TokenIssuers.Build(next, tenantIds, errors) : state.Issuers;
         if (errors.Count > 0)
         {
             return null;

@@ -71,6 +71,7 @@ public static class DataPlaneHosting
         services.AddHttpForwarder();
         services.AddSingleton<RateLimiters>();
         services.AddSingleton<JwtCache>();
+        services.AddSingleton<JwksCache>();
         services.AddSingleton<JwtValidator>();
         services.AddSingleton<ConcurrencyLimiters>();
         services.AddSingleton<BufferBudget>();

@@ -33,6 +33,9 @@ public sealed class DataPlaneOptions
     /// <summary>How often the node asks for changes even without a message, to catch anything the bus lost.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The shortest time between two fetches of one external issuer's JWKS prompted by an unknown <c>kid</c>.</summary>
+    public TimeSpan JwksRefetchInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Non-public networks model endpoints may resolve to, with optional ports and tenants (the same allow-list as the control plane's).</summary>
     public List<string> AllowedPrivateNetworks { get; set; } = [];
 
@@ -169,6 +172,11 @@ internal sealed class DataPlaneOptionsValidator : IValidateOptions<DataPlaneOpti
         catch (FormatException)
         {
             errors.Add($"{DataPlaneOptions.Section}:SnapshotKey is not valid base64.");
+        }
+
+        if (options.JwksRefetchInterval < TimeSpan.FromSeconds(1) || options.JwksRefetchInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"{DataPlaneOptions.Section}:JwksRefetchInterval must be between 1 second and 1 hour.");
         }
 
         if (options.HeartbeatInterval <= TimeSpan.Zero || options.PollInterval <= TimeSpan.Zero)

@@ -15,7 +15,7 @@ namespace InferenceGateway.ControlPlane.Tests.Infrastructure;
 /// The control plane on its own PostgreSQL database (one per test class), with fake DNS, a controllable clock
 /// and every log line captured. The bus is in memory: these tests are about the admin API.
 /// </summary>
-public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>, IAsyncLifetime
+public class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>, IAsyncLifetime
 {
     public const string AdminToken = "test-admin-token-0123456789abcdefghijklmnop";
     public const string NodeToken = "test-node-token-0123456789abcdefghijklmnopq";
@@ -71,7 +71,14 @@ public sealed class ControlPlaneApp : WebApplicationFactory<ControlPlaneMarker>,
             services.AddSingleton<TimeProvider>(Time);
             services.AddSingleton<IHostResolver>(Dns);
         });
+        foreach (var (key, value) in Settings())
+        {
+            builder.UseSetting(key, value);
+        }
     }
+
+    /// <summary>Further configuration of a fixture derived for one feature (applied last, so it wins).</summary>
+    protected virtual IEnumerable<(string Key, string Value)> Settings() => [];
 
     /// <summary>A client authenticated as the platform admin.</summary>
     public HttpClient Admin()

@@ -44,7 +44,7 @@ public sealed class UsageReporterTests : IDisposable
         for (var i = 0; i < requests; i++)
         {
             var request = new GatewayRequest { RequestId = "r", StartTimestamp = 0, Metered = true, BytesIn = 10 };
-            request.Caller = new Authentication.Caller { TenantId = Tenant, CredentialId = Key, PublicId = "p", Kind = Authentication.CredentialKind.ApiKey, Plan = Plan };
+            request.Caller = new InferenceGateway.DataPlane.Authentication.Caller { TenantId = Tenant, CredentialId = Key, PublicId = "p", Kind = InferenceGateway.DataPlane.Authentication.CredentialKind.ApiKey, Plan = Plan };
             request.Route = RouteFor("chat");
             _meter.Record(request, 200, TimeSpan.FromMilliseconds(30).Ticks, 5);
         }

@@ -20,6 +20,7 @@ public sealed partial class ComposeFileTests
         ["ControlPlane__Nodes"] = typeof(NodeAuthOptions),
         ["ControlPlane__Endpoints"] = typeof(EndpointPolicyOptions),
         ["ControlPlane__DataProtection"] = typeof(MasterKeyOptions),
+        ["ControlPlane__Identity"] = typeof(InferenceGateway.ControlPlane.Features.Identity.PlatformIdentityOptions),
         ["DataPlane"] = typeof(DataPlaneOptions),
         ["Portal"] = typeof(PortalOptions),
         ["Bus"] = typeof(BusOptions),

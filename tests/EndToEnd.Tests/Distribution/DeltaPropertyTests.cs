@@ -20,6 +20,8 @@ public sealed class DeltaPropertyTests(GatewayCluster cluster) : IClassFixture<G
     private readonly List<(string Id, string Tenant)> _endpoints = [];
     private readonly List<(string Id, string Tenant)> _keys = [];
     private readonly List<string> _blocks = [];
+    private readonly List<(string Id, string Tenant)> _clients = [];
+    private readonly List<(string Id, string Tenant)> _issuers = [];
     private RecordingUpstream _upstream = null!;
     private int _names;
 
@@ -78,7 +80,7 @@ public sealed class DeltaPropertyTests(GatewayCluster cluster) : IClassFixture<G
     {
         T Pick<T>(List<T> list) => list[random.Next(list.Count)];
         var limits = new { requestsPerSecondPerKey = random.Next(1, 500) + 0.5, burstPerKey = random.Next(1, 100), requestsPerSecondPerTenant = random.Next(1, 900), burstPerTenant = random.Next(1, 200) };
-        switch (_plans.Count == 0 ? 0 : _tenants.Count == 0 ? 2 : random.Next(13))
+        switch (_plans.Count == 0 ? 0 : _tenants.Count == 0 ? 2 : random.Next(18))
         {
             case 0:
                 _plans.Add((string)(await GatewayCluster.PostAsync(admin, "/api/v1/plans", new { name = Name("p"), limits }))["id"]!);
@@ -153,10 +155,45 @@ public sealed class DeltaPropertyTests(GatewayCluster cluster) : IClassFixture<G
                 var lifted = Pick(_blocks);
                 _blocks.Remove(lifted);
                 return await OkAsync(admin.DeleteAsync($"/api/v1/blocks/{lifted}"));
+            case 13:
+                var clientTenant = Pick(_tenants).Id;
+                var client = await GatewayCluster.PostAsync(admin, $"/api/v1/tenants/{clientTenant}/oauth-clients", new { name = "c", allowedModels = new[] { "embed", "chat" }.Take(random.Next(1, 3)) });
+                _clients.Add(((string)client["client"]!["id"]!, clientTenant));
+                return true;
+            case 14 when _clients.Count > 0:
+                var revokedClient = Pick(_clients);
+                _clients.Remove(revokedClient);
+                return await OkAsync(admin.PostAsJsonAsync($"/api/v1/tenants/{revokedClient.Tenant}/oauth-clients/{revokedClient.Id}/revoke", new { }));
+            case 15:
+                var issuerTenant = Pick(_tenants).Id;
+                var issuer = await GatewayCluster.PostAsync(admin, $"/api/v1/tenants/{issuerTenant}/issuers", Issuer(random));
+                _issuers.Add(((string)issuer["id"]!, issuerTenant));
+                return true;
+            case 16 when _issuers.Count > 0:
+                var changed = Pick(_issuers);
+                return await OkAsync(admin.PutAsJsonAsync($"/api/v1/tenants/{changed.Tenant}/issuers/{changed.Id}", Issuer(random)));
+            case 17 when _issuers.Count > 0:
+                var deleted = Pick(_issuers);
+                _issuers.Remove(deleted);
+                return await OkAsync(admin.DeleteAsync($"/api/v1/tenants/{deleted.Tenant}/issuers/{deleted.Id}"));
             default:
                 return false;
         }
     }
+
+    private object Issuer(Random random) => new
+    {
+        name = "idp",
+        issuer = $"https://{Name("idp")}.example/",
+        jwksUrl = $"{_upstream.BaseAddress}jwks",
+        audience = "api",
+        claimName = random.Next(2) == 0 ? "scope" : "roles",
+        mappings = new object[]
+        {
+            new { value = "b", allowedModels = new[] { "embed", "chat" }, planId = random.Next(2) == 0 ? null : (string?)_plans[random.Next(_plans.Count)] },
+            new { value = "a", allowedModels = new[] { "chat" } },
+        }.Take(random.Next(1, 3)),
+    };
 
     private static async Task<bool> OkAsync(Task<HttpResponseMessage> call)
     {

@@ -91,6 +91,8 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
         builder.UseSetting("DataPlane:AccessLog:Path", AccessLogFile);
         builder.UseSetting("DataPlane:HeartbeatInterval", "00:00:01");
         builder.UseSetting("DataPlane:PollInterval", "00:00:02");
+        // Key rotation at a test issuer is picked up within a second, not thirty.
+        builder.UseSetting("DataPlane:JwksRefetchInterval", "00:00:01");
         builder.UseSetting("DataPlane:AllowedPrivateNetworks:0", "127.0.0.1/32 tenants=*");
         builder.UseSetting("Bus:Port", _cluster.Rabbit.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("Bus:EntityPrefix", _cluster.BusPrefix);

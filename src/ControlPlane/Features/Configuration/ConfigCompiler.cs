@@ -36,6 +36,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         var now = time.GetUtcNow();
         var blocks = await db.Blocks.AsNoTracking().Where(b => b.LiftedAt == null && b.ExpiresAt > now).ToListAsync(cancellationToken);
         var clients = await db.OAuthClients.AsNoTracking().Where(c => c.RevokedAt == null).ToListAsync(cancellationToken);
+        var externalIssuers = await db.ExternalIssuers.AsNoTracking().ToListAsync(cancellationToken);
         var signingKeys = await db.SigningKeys.AsNoTracking().Where(k => k.Use == Data.Identity.SigningKeyUse.Signing).ToListAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
@@ -109,6 +110,7 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             Keys = validKeys.OrderBy(k => k.Id).Select(k => SnapshotMapper.Key(k, now)).ToList(),
             Blocks = blocks.OrderBy(b => b.Id).Select(SnapshotMapper.Block).ToList(),
             OAuthClients = clients.Where(c => tenantsById.ContainsKey(c.TenantId)).OrderBy(c => c.Id).Select(SnapshotMapper.OAuthClient).ToList(),
+            ExternalIssuers = externalIssuers.Where(i => tenantsById.ContainsKey(i.TenantId)).OrderBy(i => i.Id).Select(SnapshotMapper.ExternalIssuer).ToList(),
             PlatformIssuer = issuerKeys.Snapshot(signingKeys),
         };
         var snapshot = content with

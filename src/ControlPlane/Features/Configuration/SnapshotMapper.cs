@@ -68,6 +68,18 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         AllowedModels = [.. c.AllowedModels.Order(StringComparer.Ordinal)],
     };
 
+    public static ExternalIssuerSnapshot ExternalIssuer(Data.Identity.ExternalIssuer i) => new()
+    {
+        IssuerId = i.Id,
+        TenantId = i.TenantId,
+        Name = i.Name,
+        Issuer = i.Issuer,
+        JwksUrl = i.JwksUrl,
+        Audience = i.Audience,
+        ClaimName = i.ClaimName,
+        Mappings = [.. i.Mappings.OrderBy(m => m.Value, StringComparer.Ordinal).Select(m => m with { AllowedModels = [.. m.AllowedModels.Order(StringComparer.Ordinal)] })],
+    };
+
     public static BlockSnapshot Block(Block block) => new()
     {
         BlockId = block.Id,

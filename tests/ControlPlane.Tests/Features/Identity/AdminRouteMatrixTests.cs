@@ -22,6 +22,8 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
         ["GET /api/v1/me"] = "every signed-in caller may ask who it is",
         ["POST /api/v1/invitations/accept"] = "the invitation token is the credential",
         ["GET /api/v1/dataplane/snapshot"] = "data-plane nodes, with their own policy",
+        ["GET /api/v1/invoices/{invoiceId:guid}"] = "the handler checks the caller's membership of the invoice's tenant (InvoicesApiTests)",
+        ["POST /api/v1/billing/stripe/webhook"] = "Stripe's signature is the credential (StripeSyncTests)",
     };
 
     private sealed record Route(string Method, string Pattern, Endpoint Endpoint)
@@ -143,6 +145,13 @@ public sealed partial class AdminRouteMatrixTests(ControlPlaneApp app) : IClassF
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await tenantAdmin.GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.Admin().GetAsync("/api/v1/dataplane/snapshot")).StatusCode);
+
+        // An invoice by id: signed-in callers only, and an id the caller's tenants do not hold is a 404.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/v1/invoices/{Guid.NewGuid()}")).StatusCode);
+        await (await tenantAdmin.GetAsync($"/api/v1/invoices/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
+
+        // Without a webhook secret configured there is no Stripe webhook to call.
+        await (await anonymous.PostAsync("/api/v1/billing/stripe/webhook", Api.Json("{}"))).ProblemAsync(HttpStatusCode.NotFound);
 
         // Accepting an invitation needs no sign-in (the token is the credential) and refuses a made-up token.
         var accept = await anonymous.PostAsync("/api/v1/invitations/accept", Api.Json("""{"token":"igwinv_made-up","password":"x"}"""));

@@ -29,10 +29,14 @@ public sealed class SigningKeyRolloverTests(ControlPlaneApp app) : IClassFixture
         Assert.Equal([k1], await JwksAsync());
 
         // The next key is published a day before it signs: verifiers that cache the JWKS learn it in time.
+        var announced = await app.WithDbAsync(db => db.ConfigState.AsNoTracking().Select(c => c.Revision).SingleAsync());
         app.Time.Advance(TimeSpan.FromDays(29) + TimeSpan.FromMinutes(1));
         await rotation.CheckAsync(CancellationToken.None);
         var published = await JwksAsync();
         Assert.Equal(2, published.Count);
+
+        // ...and nodes learn it as a configuration revision in the same transaction (they validate tokens offline).
+        Assert.Equal(1, await IssuerRevisionsAsync(announced));
         var k2 = published.Single(k => k != k1);
         var beforeSwitch = await TokenAsync(clientId, secret);
         Assert.Equal(k1, Kid(beforeSwitch));
@@ -69,9 +73,11 @@ public sealed class SigningKeyRolloverTests(ControlPlaneApp app) : IClassFixture
         Assert.Equal(2, (await JwksAsync()).Count);
 
         // Once every token the old key signed has expired (refresh tokens last longest), it is no longer published.
+        var beforeRetiring = await app.WithDbAsync(db => db.ConfigState.AsNoTracking().Select(c => c.Revision).SingleAsync());
         app.Time.Advance(TimeSpan.FromDays(15));
         await rotation.CheckAsync(CancellationToken.None);
         Assert.Equal([k2], await JwksAsync());
+        Assert.Equal(1, await IssuerRevisionsAsync(beforeRetiring));
         Assert.Equal(1, await app.WithDbAsync(db => db.SigningKeys.CountAsync(k => k.Use == InferenceGateway.ControlPlane.Data.Identity.SigningKeyUse.Signing)));
         Assert.Equal(HttpStatusCode.OK, (await Bearer(await TokenAsync(clientId, secret)).GetAsync(url)).StatusCode);
     }
@@ -107,6 +113,15 @@ public sealed class SigningKeyRolloverTests(ControlPlaneApp app) : IClassFixture
         var jwks = await anonymous.GetFromJsonAsync<JsonObject>(new Uri((string)discovery!["jwks_uri"]!).PathAndQuery);
         return jwks!["keys"]!.AsArray().Select(k => (string)k!["kid"]!).ToList();
     }
+
+    /// <summary>Revisions after <paramref name="after"/> that told nodes about the issuer's keys, each holding exactly one platformIssuerChanged.</summary>
+    private Task<int> IssuerRevisionsAsync(long after) => app.WithDbAsync(async db =>
+    {
+        var rows = await db.ConfigRevisions.AsNoTracking().Where(r => r.Revision > after && r.Cause == "issuer_keys.changed").ToListAsync();
+        var protection = app.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
+        Assert.All(rows, r => Assert.IsType<InferenceGateway.Contracts.PlatformIssuerChanged>(Assert.Single(InferenceGateway.ControlPlane.Features.Configuration.ConfigPublisher.ReadChanges(r, protection))));
+        return rows.Count;
+    });
 
     private HttpClient Bearer(string token)
     {

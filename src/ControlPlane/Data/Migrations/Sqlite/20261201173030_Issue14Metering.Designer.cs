@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteControlPlaneDbContext))]
-    [Migration("20261201175521_Issue14Metering")]
+    [Migration("20261201173030_Issue14Metering")]
     partial class Issue14Metering
     {
         /// <inheritdoc />
@@ -805,18 +805,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 
                     b.Property<Guid>("PlanId")
                         .HasColumnType("TEXT");
-
-                    b.Property<long>("QuotaInputTokensConsumed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("QuotaOutputTokensConsumed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("QuotaPeriodStart")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("QuotaRequestsConsumed")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Slug")
                         .IsRequired()

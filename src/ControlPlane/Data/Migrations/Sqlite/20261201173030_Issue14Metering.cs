@@ -11,33 +11,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.AddColumn<long>(
-                name: "QuotaInputTokensConsumed",
-                table: "Tenants",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: 0L);
-
-            migrationBuilder.AddColumn<long>(
-                name: "QuotaOutputTokensConsumed",
-                table: "Tenants",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: 0L);
-
-            migrationBuilder.AddColumn<long>(
-                name: "QuotaPeriodStart",
-                table: "Tenants",
-                type: "INTEGER",
-                nullable: true);
-
-            migrationBuilder.AddColumn<long>(
-                name: "QuotaRequestsConsumed",
-                table: "Tenants",
-                type: "INTEGER",
-                nullable: false,
-                defaultValue: 0L);
-
             migrationBuilder.AddColumn<string>(
                 name: "QuotaEnforcement",
                 table: "Plans",
@@ -133,22 +106,6 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "UsageAggregates");
-
-            migrationBuilder.DropColumn(
-                name: "QuotaInputTokensConsumed",
-                table: "Tenants");
-
-            migrationBuilder.DropColumn(
-                name: "QuotaOutputTokensConsumed",
-                table: "Tenants");
-
-            migrationBuilder.DropColumn(
-                name: "QuotaPeriodStart",
-                table: "Tenants");
-
-            migrationBuilder.DropColumn(
-                name: "QuotaRequestsConsumed",
-                table: "Tenants");
 
             migrationBuilder.DropColumn(
                 name: "QuotaEnforcement",
