@@ -24,6 +24,9 @@
 #   BENCH_DP_ENV=         extra VAR=value settings for the node's process, for experiments (e.g. DOTNET_GCgen0size=0x4000000)
 #   BENCH_DP_NOLOG=0      1 to add a diagnostic variant "dp-nolog": a second node (BASE+4) without the access-log
 #                         file (not in the ratio line; it shows what the access log costs)
+#   BENCH_DP_NOMETER=1    0 to leave out "dp-nometer": the same node with usage metering off
+#                         (DataPlane__Metering__Enabled=false, access log on as for dp) on BASE+6; the summary gives
+#                         dp/dp-nometer, the cost of metering (target: within 3%)
 #
 # Needs root only to install wrk, nginx and curl when they are missing (apt). Needs neither PostgreSQL, RabbitMQ
 # nor Redis: the node runs with the in-memory bus and serves from an encrypted snapshot on disk.
@@ -45,6 +48,7 @@ PORT_BASE=${BENCH_PORT_BASE:-18080}
 PRIME=${BENCH_PRIME:-15}
 SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 DP_NOLOG=${BENCH_DP_NOLOG:-0}
+DP_NOMETER=${BENCH_DP_NOMETER:-1}
 
 UP_PORT=$PORT_BASE
 NGINX_PORT=$((PORT_BASE + 1))
@@ -52,6 +56,7 @@ YARP_PORT=$((PORT_BASE + 2))
 DP_PORT=$((PORT_BASE + 3))
 DP_NOLOG_PORT=$((PORT_BASE + 4))
 NGINX_POLICY_PORT=$((PORT_BASE + 5))
+DP_NOMETER_PORT=$((PORT_BASE + 6))
 REQUEST_PATH=/t/bench/echo/v1/completions
 VARIANTS=(direct nginx nginx-policy yarp dp dp-jwt)
 
@@ -143,7 +148,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH"
 CLK_TCK=$(getconf CLK_TCK)
 
-for p in $UP_PORT $NGINX_PORT $NGINX_POLICY_PORT $YARP_PORT $DP_PORT $([ "$DP_NOLOG" = 1 ] && echo $DP_NOLOG_PORT); do
+for p in $UP_PORT $NGINX_PORT $NGINX_POLICY_PORT $YARP_PORT $DP_PORT $([ "$DP_NOLOG" = 1 ] && echo $DP_NOLOG_PORT) $([ "$DP_NOMETER" = 1 ] && echo $DP_NOMETER_PORT); do
   port_open "$p" && die "port $p on 127.0.0.1 is in use; choose other ports with BENCH_PORT_BASE"
 done
 
@@ -167,7 +172,7 @@ fi
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Start everything
 RUN=$OUT/run
-rm -rf "$RUN" "$WRK_OUT"/* "$OUT"/access.log* "$OUT/nginx-policy-access.log"
+rm -rf "$RUN" "$WRK_OUT"/* "$OUT"/access.log* "$OUT"/access-nometer.log* "$OUT/nginx-policy-access.log"
 mkdir -p "$RUN/state" "$RUN/nginx/logs" "$RUN/nginx/tmp"
 
 log "starting the upstream on 127.0.0.1:$UP_PORT"
@@ -271,7 +276,7 @@ YARP_PID=$!
 track yarp $YARP_PID
 wait_http yarp "http://127.0.0.1:$YARP_PORT/" $YARP_PID 30 || die "bare YARP did not start"
 
-start_node() { # name port state-directory access-log-path (empty: no access log)
+start_node() { # name port state-directory access-log-path (empty: no access log) [one more VAR=value for this node]
   log "starting the data-plane node '$1' on 127.0.0.1:$2"
   (cd "$DP_DIR" && exec env \
     DataPlane__NodeId="$1" \
@@ -285,6 +290,7 @@ start_node() { # name port state-directory access-log-path (empty: no access log
     Bus__Transport=InMemory \
     ASPNETCORE_URLS="http://127.0.0.1:$2" \
     Logging__LogLevel__Default=Warning \
+    ${5:-} \
     ${BENCH_DP_ENV:-} \
     dotnet InferenceGateway.DataPlane.dll) >"$LOGS/$1.log" 2>&1 &
   NODE_PID=$!
@@ -302,6 +308,13 @@ if [ "$DP_NOLOG" = 1 ]; then
   DP_NOLOG_PID=$NODE_PID
   VARIANTS+=(dp-nolog)
 fi
+if [ "$DP_NOMETER" = 1 ]; then
+  # The same node and snapshot with usage metering off: dp/dp-nometer is what metering costs.
+  mkdir -p "$RUN/state-nometer" && cp "$RUN/state/snapshot.bin" "$RUN/state-nometer/"
+  start_node dataplane-nometer $DP_NOMETER_PORT "$RUN/state-nometer" "$OUT/access-nometer.log" DataPlane__Metering__Enabled=false
+  DP_NOMETER_PID=$NODE_PID
+  VARIANTS+=(dp-nometer)
+fi
 
 declare -A URL PID
 URL[direct]="http://127.0.0.1:$UP_PORT$REQUEST_PATH";   PID[direct]=""
@@ -315,6 +328,7 @@ declare -A CREDENTIAL
 for v in "${VARIANTS[@]}" dp-nolog; do CREDENTIAL[$v]=$AUTH; done
 CREDENTIAL[dp-jwt]="Authorization: Bearer $JWT"
 if [ "$DP_NOLOG" = 1 ]; then URL[dp-nolog]="http://127.0.0.1:$DP_NOLOG_PORT$REQUEST_PATH"; PID[dp-nolog]="$DP_NOLOG_PID"; fi
+if [ "$DP_NOMETER" = 1 ]; then URL[dp-nometer]="http://127.0.0.1:$DP_NOMETER_PORT$REQUEST_PATH"; PID[dp-nometer]="$DP_NOMETER_PID"; fi
 
 # Every variant gets the same request (path and Authorization header) and must answer 200 with the upstream's body.
 expected=$(curl -sS "${URL[direct]}")
@@ -469,6 +483,11 @@ declare -A RPS
   done
   awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" -v j="${RPS[dp-jwt]}" \
     'BEGIN { printf "dp/nginx=%.2f dp/nginx-policy=%.2f dp/yarp=%.2f dp-jwt/dp=%.2f\n", dp / n, dp / np, dp / y, j / dp }'
+  if [ "$DP_NOMETER" = 1 ]; then
+    # Metering's cost: req/s of the node with it over the node without it, and CPU per request the other way round.
+    awk -v dp="${RPS[dp]}" -v nm="${RPS[dp-nometer]}" -v c="$(column_of dp 7)" -v cn="$(column_of dp-nometer 7)" \
+      'BEGIN { printf "metering: dp/dp-nometer req/s=%.3f cpu_us/req=%.3f (target: req/s >= 0.97)\n", dp / nm, (cn > 0 ? c / cn : 0) }'
+  fi
 } >"$OUT/results.txt"
 
 log "done in $((SECONDS - START_SECONDS)) s; results in bench/out/results.txt"

@@ -65,6 +65,11 @@ public static class BusExtensions
             o.WaitUntilStarted = false;
             o.StopTimeout = TimeSpan.FromSeconds(5);
         });
+        foreach (var part in parts)
+        {
+            part.AddPublishersStoppedBeforeBus(builder.Services);
+        }
+
         return builder;
     }
 }

@@ -14,6 +14,14 @@ public abstract class BusPart
 
     public abstract void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator bus);
 
+    /// <summary>
+    /// Hosted services that publish until the very end: registered after the bus, so the host stops them before it
+    /// stops the bus (hosted services stop in reverse order), and their last messages still go out.
+    /// </summary>
+    public virtual void AddPublishersStoppedBeforeBus(IServiceCollection services)
+    {
+    }
+
     /// <summary>A queue name with the environment's <see cref="BusOptions.EntityPrefix"/>.</summary>
     protected static string QueueName(IBusRegistrationContext context, string name) =>
         context.GetRequiredService<Microsoft.Extensions.Options.IOptions<BusOptions>>().Value.EntityPrefix is { Length: > 0 } prefix

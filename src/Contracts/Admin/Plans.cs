@@ -29,6 +29,9 @@ public sealed record PlanLimitsRequest
 
     public Optional<long?> MonthlyOutputTokenQuota { get; init; }
 
+    /// <summary><c>hard</c>: past a quota, requests get 429. <c>soft</c>: they are served and a quota event is recorded.</summary>
+    public Optional<QuotaEnforcement> QuotaEnforcement { get; init; }
+
     public Optional<long> MaxRequestBodyBytes { get; init; }
 
     /// <summary>Requests of one key in flight at once on a node (429 beyond it).</summary>
@@ -81,7 +84,8 @@ public sealed record PlanLimitsResponse(
     long MaxRequestBodyBytes,
     IReadOnlyList<string>? AllowedModels,
     int MaxConcurrentRequestsPerKey,
-    int MaxConcurrentRequestsPerTenant);
+    int MaxConcurrentRequestsPerTenant,
+    QuotaEnforcement QuotaEnforcement);
 
 public sealed record PlanPricesResponse(
     string Currency,
@@ -92,3 +96,13 @@ public sealed record PlanPricesResponse(
     long IncludedRequests,
     long IncludedInputTokens,
     long IncludedOutputTokens);
+
+/// <summary>What a node does with a request of a tenant whose monthly quota is used up.</summary>
+public enum QuotaEnforcement
+{
+    /// <summary>Refuse with 429 (problem type quota-exceeded, <c>x-should-retry: false</c>).</summary>
+    Hard,
+
+    /// <summary>Let the request through; the control plane records a quota event.</summary>
+    Soft,
+}

@@ -22,6 +22,9 @@ public sealed record PlanSnapshot
 
     public long? MonthlyOutputTokenQuota { get; init; }
 
+    /// <summary><c>hard</c> (refuse past a quota) or <c>soft</c> (serve, and the control plane records a quota event); null means hard.</summary>
+    public string? QuotaEnforcement { get; init; }
+
     public required long MaxRequestBodyBytes { get; init; }
 
     /// <summary>Requests of one key in flight at once on a node; null means unbounded (older control planes).</summary>

@@ -12,6 +12,9 @@ public sealed record TenantSnapshot
     public required TenantState Status { get; init; }
 
     public required Guid PlanId { get; init; }
+
+    /// <summary>Consumption of the plan's monthly quotas as last pushed; null before the tenant used any quota.</summary>
+    public TenantQuotaUsage? QuotaUsage { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<TenantState>))]

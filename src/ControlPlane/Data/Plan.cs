@@ -1,15 +1,5 @@
 namespace InferenceGateway.ControlPlane.Data;
 
-/// <summary>What a node does with a request of a tenant whose monthly quota is used up.</summary>
-internal enum QuotaEnforcement
-{
-    /// <summary>Refuse with 429 (problem type quota-exceeded, <c>x-should-retry: false</c>).</summary>
-    Hard,
-
-    /// <summary>Let the request through; the control plane records a quota event.</summary>
-    Soft,
-}
-
 internal sealed class Plan
 {
     public Guid Id { get; set; }

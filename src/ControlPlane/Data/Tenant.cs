@@ -22,6 +22,16 @@ internal sealed class Tenant
     public DateTimeOffset? SuspendedAt { get; set; }
 
     public string? SuspendedReason { get; set; }
+
+    // Consumption of the plan's monthly quotas as last pushed to the nodes (QuotaPusher), so the compiler and the
+    // deltas carry the same figures. Null period: nothing pushed yet.
+    public DateTimeOffset? QuotaPeriodStart { get; set; }
+
+    public long QuotaRequestsConsumed { get; set; }
+
+    public long QuotaInputTokensConsumed { get; set; }
+
+    public long QuotaOutputTokensConsumed { get; set; }
 }
 
 internal enum TenantStatus

@@ -13,6 +13,7 @@ using InferenceGateway.ControlPlane.Features.ModelEndpoints;
 using InferenceGateway.ControlPlane.Features.OAuthClients;
 using InferenceGateway.ControlPlane.Features.Plans;
 using InferenceGateway.ControlPlane.Features.Tenants;
+using InferenceGateway.ControlPlane.Features.Usage;
 using InferenceGateway.ControlPlane.Infrastructure;
 using InferenceGateway.ControlPlane.Infrastructure.Auth;
 using InferenceGateway.ControlPlane.Messaging;
@@ -117,6 +118,7 @@ public static class ControlPlaneHosting
         services.AddScoped<AdminChanges>();
         services.AddSingleton<SnapshotMapper>();
         services.AddScoped<ApiKeyVerifier>();
+        services.AddUsage();
         services.AddScoped<ConfigCompiler>();
         services.AddScoped<NodeInstances>();
         services.AddSingleton<SnapshotCache>();
@@ -197,6 +199,7 @@ public static class ControlPlaneHosting
         tenant.MapTenantAuditApi();
         tenant.MapMembersApi();
         tenant.MapOAuthClientsApi();
+        tenant.MapUsageApi();
         endpoints.MapBilling(api, platform, tenant);
         tenant.MapExternalIssuersApi();
         endpoints.MapInvitationAcceptance();

@@ -16,6 +16,12 @@ public sealed class DataPlaneBusPart(string nodeId) : BusPart
         bus.AddConsumer<ConfigRevisionConsumer>();
     }
 
+    /// <summary>Usage batches go out until after the server has drained its requests, while the bus still runs.</summary>
+    public override void AddPublishersStoppedBeforeBus(IServiceCollection services)
+    {
+        services.AddHostedService<Metering.UsageReporter>();
+    }
+
     public override void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator bus)
     {
         bus.ReceiveEndpoint(QueueName(context, NodeQueue), e =>

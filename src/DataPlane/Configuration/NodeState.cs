@@ -85,6 +85,8 @@ internal sealed class PlanEntry(PlanSnapshot plan)
 {
     public Guid Id { get; } = plan.PlanId;
 
+    public PlanSnapshot Source { get; } = plan;
+
     public double RequestsPerSecondPerKey { get; } = plan.RequestsPerSecondPerKey;
 
     public int BurstPerKey { get; } = plan.BurstPerKey;
@@ -114,6 +116,7 @@ internal sealed class TenantEntry
         Slug = tenant.Slug;
         Suspended = tenant.Status == TenantState.Suspended;
         Plan = plan;
+        Quota = Quotas.TenantQuota.For(plan.Source, tenant.QuotaUsage);
         Routes = routes;
         _routes = routes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -125,6 +128,9 @@ internal sealed class TenantEntry
     public bool Suspended { get; }
 
     public PlanEntry Plan { get; }
+
+    /// <summary>The monthly quotas and what was consumed of them; null when the plan has none.</summary>
+    public Quotas.TenantQuota? Quota { get; }
 
     public FrozenDictionary<string, RouteEntry> Routes { get; }
 

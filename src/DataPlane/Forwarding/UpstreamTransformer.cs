@@ -89,10 +89,13 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
         ResponseHeaderPolicy.Apply(httpContext.Response.Headers, route);
         httpContext.Response.Headers["X-Request-Id"] = request.RequestId;
 
-        if (IsEventStream(proxyResponse.Content))
+        var eventStream = IsEventStream(proxyResponse.Content);
+        if (eventStream)
         {
             proxyResponse.Content = new BoundedEventStreamContent(proxyResponse.Content, route.StreamMaxDuration, route.StreamMaxIdle, time);
         }
+
+        Metering.MeteredContent.Attach(request, proxyResponse, eventStream); // bytes out, and the model's usage for model operations
 
         return route.OutputHardening is { } hardening
             ? await hardening.ApplyAsync(httpContext, proxyResponse, cancellationToken)

@@ -77,6 +77,12 @@ public static class DataPlaneHosting
         services.AddSingleton<BufferBudget>();
         services.AddHostedService<RateLimiterSweeper>();
         services.AddSingleton<AccessLog>();
+        services.AddOptions<MeteringOptions>().BindConfiguration(MeteringOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MeteringOptions>, MeteringOptionsValidator>();
+        services.AddSingleton<UsageMeter>();
+        services.AddSingleton<TokenEstimator>();
+        services.AddSingleton<UsageJournal>();
+        services.AddSingleton<IUsagePublisher, BusUsagePublisher>();
         services.AddHostedService<AccessLogFileWriter>();
 
         // These categories would log request URLs (which may carry a key the node refuses) or upstream hosts.

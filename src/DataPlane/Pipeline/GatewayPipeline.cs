@@ -1,6 +1,8 @@
 using InferenceGateway.DataPlane.Authentication;
 using InferenceGateway.DataPlane.Blocking;
 using InferenceGateway.DataPlane.Forwarding;
+using InferenceGateway.DataPlane.Metering;
+using InferenceGateway.DataPlane.Quotas;
 using InferenceGateway.DataPlane.RateLimiting;
 using InferenceGateway.DataPlane.Routing;
 using InferenceGateway.DataPlane.Rules;
@@ -21,8 +23,10 @@ public static class GatewayPipeline
         app.UseMiddleware<MethodPolicyMiddleware>();           // the endpoint's methods only (never TRACE): refused before any limit or body is spent
         app.UseMiddleware<RateLimitMiddleware>();              // only authorized traffic spends tokens: per credential, then per tenant
         app.UseMiddleware<ConcurrencyLimitMiddleware>();       // requests in flight per credential and tenant, held until the response ends
+        app.UseMiddleware<QuotaMiddleware>();                  // the month's quota after the rate limits: a limited request spends none of it
         app.UseMiddleware<RequestBodyMiddleware>();            // size and content rules read the body before anything goes upstream
         app.UseMiddleware<ImageRulesMiddleware>();             // the endpoint's image rules on the buffered body, from headers only, before the upstream
+        app.UseMiddleware<MeteringMiddleware>();               // last before forwarding: the ledger holds what reached the model, with the body still readable
         var forwarding = app.ApplicationServices.GetRequiredService<ForwardingHandler>();
         app.Run(forwarding.HandleAsync);                       // to the tenant's own endpoint; output rules in the transformer
         return app;

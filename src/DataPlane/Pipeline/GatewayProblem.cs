@@ -15,6 +15,9 @@ internal static class GatewayProblem
     /// <summary>Problem type of a 429 for requests in flight (not the request rate): waiting for one to finish helps, slowing down does not.</summary>
     public const string TooManyInFlightType = "urn:igw:problem:too-many-requests-in-flight";
 
+    /// <summary>Problem type of a 429 for a used-up monthly quota: retrying does not help before the period ends.</summary>
+    public const string QuotaExceededType = "urn:igw:problem:quota-exceeded";
+
     /// <summary>Problem type of a 503 when the node's budget for buffered request bodies is spent.</summary>
     public const string BufferBudgetType = "urn:igw:problem:node-busy";
 

@@ -35,6 +35,18 @@ internal sealed class GatewayRequest
 
     public long UpstreamStartTimestamp { get; set; }
 
+    /// <summary>The request reached forwarding with metering on: it goes into the usage ledger.</summary>
+    public bool Metered { get; set; }
+
+    /// <summary>Request body bytes as the client sent them.</summary>
+    public long BytesIn { get; set; }
+
+    /// <summary>The upstream's declared response length, for answers the meter does not read.</summary>
+    public long UpstreamContentLength { get; set; }
+
+    /// <summary>The usage read from a model operation's answer; null for other requests.</summary>
+    public Metering.UsageCapture? Usage { get; set; }
+
     /// <summary>The in-flight slots (per key and tenant) this request holds; given back when the request ends.</summary>
     public IDisposable? InFlight { get; set; }
 }

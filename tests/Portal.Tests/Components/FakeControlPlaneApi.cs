@@ -154,7 +154,7 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
         Record(nameof(CreatePlanAsync), () =>
         {
             ThrowCreateFailure();
-            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64), new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
+            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64, QuotaEnforcement.Hard), new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
             Plans.Add(plan);
             return plan;
         });

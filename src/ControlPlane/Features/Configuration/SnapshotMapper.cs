@@ -24,6 +24,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         MonthlyRequestQuota = p.MonthlyRequestQuota,
         MonthlyInputTokenQuota = p.MonthlyInputTokenQuota,
         MonthlyOutputTokenQuota = p.MonthlyOutputTokenQuota,
+        QuotaEnforcement = p.QuotaEnforcement == QuotaEnforcement.Soft ? "soft" : "hard",
         MaxRequestBodyBytes = p.MaxRequestBodyBytes,
         MaxConcurrentRequestsPerKey = p.MaxConcurrentRequestsPerKey ?? Plans.PlanRules.DefaultConcurrentPerKey,
         MaxConcurrentRequestsPerTenant = p.MaxConcurrentRequestsPerTenant ?? Plans.PlanRules.DefaultConcurrentPerTenant,
@@ -36,6 +37,9 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         Slug = t.Slug,
         Status = t.Status == TenantStatus.Active ? TenantState.Active : TenantState.Suspended,
         PlanId = t.PlanId,
+        QuotaUsage = t.QuotaPeriodStart is { } period
+            ? new TenantQuotaUsage { PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed }
+            : null,
     };
 
     /// <summary>What nodes get for a live key: hashes and limits, never a secret; a previous secret only during its grace.</summary>

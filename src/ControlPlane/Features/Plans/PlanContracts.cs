@@ -13,7 +13,8 @@ internal static class PlanResponses
             new PlanLimitsResponse(
                 p.RequestsPerSecondPerKey, p.BurstPerKey, p.RequestsPerSecondPerTenant, p.BurstPerTenant,
                 p.MonthlyRequestQuota, p.MonthlyInputTokenQuota, p.MonthlyOutputTokenQuota, p.MaxRequestBodyBytes, p.AllowedModels,
-                p.MaxConcurrentRequestsPerKey ?? PlanRules.DefaultConcurrentPerKey, p.MaxConcurrentRequestsPerTenant ?? PlanRules.DefaultConcurrentPerTenant),
+                p.MaxConcurrentRequestsPerKey ?? PlanRules.DefaultConcurrentPerKey, p.MaxConcurrentRequestsPerTenant ?? PlanRules.DefaultConcurrentPerTenant,
+                p.QuotaEnforcement),
             new PlanPricesResponse(
                 p.Currency, p.MonthlyBaseFee, p.PricePer1KRequests, p.PricePer1MInputTokens, p.PricePer1MOutputTokens,
                 p.IncludedRequests, p.IncludedInputTokens, p.IncludedOutputTokens),

@@ -48,6 +48,7 @@ internal static partial class PlanRules
             plan.MonthlyRequestQuota = l.MonthlyRequestQuota.Or(plan.MonthlyRequestQuota);
             plan.MonthlyInputTokenQuota = l.MonthlyInputTokenQuota.Or(plan.MonthlyInputTokenQuota);
             plan.MonthlyOutputTokenQuota = l.MonthlyOutputTokenQuota.Or(plan.MonthlyOutputTokenQuota);
+            plan.QuotaEnforcement = l.QuotaEnforcement.Or(plan.QuotaEnforcement);
             plan.MaxRequestBodyBytes = l.MaxRequestBodyBytes.Or(plan.MaxRequestBodyBytes);
             plan.MaxConcurrentRequestsPerKey = l.MaxConcurrentRequestsPerKey.Or(plan.MaxConcurrentRequestsPerKey ?? DefaultConcurrentPerKey);
             plan.MaxConcurrentRequestsPerTenant = l.MaxConcurrentRequestsPerTenant.Or(plan.MaxConcurrentRequestsPerTenant ?? DefaultConcurrentPerTenant);
@@ -86,6 +87,10 @@ internal static partial class PlanRules
         Quota(plan.MonthlyRequestQuota, "limits.monthlyRequestQuota", errors);
         Quota(plan.MonthlyInputTokenQuota, "limits.monthlyInputTokenQuota", errors);
         Quota(plan.MonthlyOutputTokenQuota, "limits.monthlyOutputTokenQuota", errors);
+        if (!Enum.IsDefined(plan.QuotaEnforcement))
+        {
+            errors.Add("limits.quotaEnforcement", "Quota enforcement is hard or soft.");
+        }
         if (plan.MaxRequestBodyBytes < 1 || plan.MaxRequestBodyBytes > bodyCeiling)
         {
             errors.Add("limits.maxRequestBodyBytes", $"The maximum request body is from 1 to {bodyCeiling} bytes (the operator's ceiling).");

@@ -1029,6 +1029,18 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.Property<Guid>("PlanId")
                         .HasColumnType("uuid");
 
+                    b.Property<long>("QuotaInputTokensConsumed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("QuotaOutputTokensConsumed")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("QuotaPeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("QuotaRequestsConsumed")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(40)

@@ -1021,6 +1021,18 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.Property<Guid>("PlanId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("QuotaInputTokensConsumed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QuotaOutputTokensConsumed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QuotaPeriodStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("QuotaRequestsConsumed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(40)
