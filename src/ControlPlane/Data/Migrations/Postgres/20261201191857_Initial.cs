@@ -269,6 +269,7 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     MonthlyRequestQuota = table.Column<long>(type: "bigint", nullable: true),
                     MonthlyInputTokenQuota = table.Column<long>(type: "bigint", nullable: true),
                     MonthlyOutputTokenQuota = table.Column<long>(type: "bigint", nullable: true),
+                    QuotaEnforcement = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     MaxRequestBodyBytes = table.Column<long>(type: "bigint", nullable: false),
                     MaxConcurrentRequestsPerKey = table.Column<int>(type: "integer", nullable: true),
                     MaxConcurrentRequestsPerTenant = table.Column<int>(type: "integer", nullable: true),
@@ -287,6 +288,20 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Plans", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProcessedUsageBatches",
+                columns: table => new
+                {
+                    BatchId = table.Column<Guid>(type: "uuid", nullable: false),
+                    NodeId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Requests = table.Column<long>(type: "bigint", nullable: false),
+                    ProcessedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcessedUsageBatches", x => x.BatchId);
                 });
 
             migrationBuilder.CreateTable(
@@ -448,7 +463,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     SuspendedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    SuspendedReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                    SuspendedReason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    QuotaPeriodStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    QuotaRequestsConsumed = table.Column<long>(type: "bigint", nullable: false),
+                    QuotaInputTokensConsumed = table.Column<long>(type: "bigint", nullable: false),
+                    QuotaOutputTokensConsumed = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -526,6 +545,52 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "BillingCustomers",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    StripeCustomerId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BillingCustomers", x => x.TenantId);
+                    table.ForeignKey(
+                        name: "FK_BillingCustomers_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExternalIssuers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Issuer = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    JwksUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    Audience = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    ClaimName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    MappingsJson = table.Column<string>(type: "text", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExternalIssuers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExternalIssuers_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Invitations",
                 columns: table => new
                 {
@@ -545,6 +610,41 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     table.PrimaryKey("PK_Invitations", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Invitations_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Invoices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    PeriodStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PeriodEnd = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PlanId = table.Column<Guid>(type: "uuid", nullable: false),
+                    PlanName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    Total = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    FinalizedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    PaidAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    UsageRows = table.Column<string>(type: "text", nullable: false),
+                    StripeState = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    StripeInvoiceId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    StripeAttempts = table.Column<int>(type: "integer", nullable: false),
+                    StripeNextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    StripeLastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    StripeSyncedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Invoices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Invoices_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
                         principalColumn: "Id",
@@ -635,6 +735,82 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "UsageAggregates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    TenantId = table.Column<Guid>(type: "uuid", nullable: false),
+                    CredentialId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    CredentialKind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Model = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Granularity = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    BucketStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Requests2xx = table.Column<long>(type: "bigint", nullable: false),
+                    Requests3xx = table.Column<long>(type: "bigint", nullable: false),
+                    Requests4xx = table.Column<long>(type: "bigint", nullable: false),
+                    Requests5xx = table.Column<long>(type: "bigint", nullable: false),
+                    BytesIn = table.Column<long>(type: "bigint", nullable: false),
+                    BytesOut = table.Column<long>(type: "bigint", nullable: false),
+                    LatencySumMicros = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo25Ms = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo50Ms = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo100Ms = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo250Ms = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo500Ms = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo1s = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo2500Ms = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo5s = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo10s = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo30s = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyUpTo60s = table.Column<long>(type: "bigint", nullable: false),
+                    LatencyOver60s = table.Column<long>(type: "bigint", nullable: false),
+                    InputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    OutputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    EstimatedInputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    EstimatedOutputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    MalformedUsage = table.Column<long>(type: "bigint", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UsageAggregates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_UsageAggregates_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InvoiceLines",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    InvoiceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Description = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Quantity = table.Column<long>(type: "bigint", nullable: false),
+                    Included = table.Column<long>(type: "bigint", nullable: false),
+                    Billable = table.Column<long>(type: "bigint", nullable: false),
+                    UnitPrice = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false),
+                    UnitSize = table.Column<long>(type: "bigint", nullable: false),
+                    Amount = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false),
+                    StripeInvoiceItemId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InvoiceLines", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InvoiceLines_Invoices_InvoiceId",
+                        column: x => x.InvoiceId,
+                        principalTable: "Invoices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.InsertData(
                 table: "ConfigState",
                 columns: new[] { "Id", "Epoch", "Revision" },
@@ -710,6 +886,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ExternalIssuers_TenantId_Issuer",
+                table: "ExternalIssuers",
+                columns: new[] { "TenantId", "Issuer" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Invitations_TenantId_CreatedAt",
                 table: "Invitations",
                 columns: new[] { "TenantId", "CreatedAt" });
@@ -718,6 +900,34 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 name: "IX_Invitations_TokenHash",
                 table: "Invitations",
                 column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InvoiceLines_InvoiceId_Position",
+                table: "InvoiceLines",
+                columns: new[] { "InvoiceId", "Position" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_Number",
+                table: "Invoices",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_StripeInvoiceId",
+                table: "Invoices",
+                column: "StripeInvoiceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_StripeState_StripeNextAttemptAt",
+                table: "Invoices",
+                columns: new[] { "StripeState", "StripeNextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_TenantId_PeriodStart",
+                table: "Invoices",
+                columns: new[] { "TenantId", "PeriodStart" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -788,6 +998,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProcessedUsageBatches_ProcessedAt",
+                table: "ProcessedUsageBatches",
+                column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SigningKeys_KeyId",
                 table: "SigningKeys",
                 column: "KeyId",
@@ -813,6 +1028,17 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 name: "IX_Tenants_Slug",
                 table: "Tenants",
                 column: "Slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageAggregates_Granularity_BucketStart",
+                table: "UsageAggregates",
+                columns: new[] { "Granularity", "BucketStart" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageAggregates_TenantId_Granularity_BucketStart_Model_Cred~",
+                table: "UsageAggregates",
+                columns: new[] { "TenantId", "Granularity", "BucketStart", "Model", "CredentialKind", "CredentialId" },
                 unique: true);
         }
 
@@ -841,6 +1067,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
+                name: "BillingCustomers");
+
+            migrationBuilder.DropTable(
                 name: "Blocks");
 
             migrationBuilder.DropTable(
@@ -859,7 +1088,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "ExternalIssuers");
+
+            migrationBuilder.DropTable(
                 name: "Invitations");
+
+            migrationBuilder.DropTable(
+                name: "InvoiceLines");
 
             migrationBuilder.DropTable(
                 name: "ModelEndpoints");
@@ -880,13 +1115,22 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                 name: "OutboxMessages");
 
             migrationBuilder.DropTable(
+                name: "ProcessedUsageBatches");
+
+            migrationBuilder.DropTable(
                 name: "SigningKeys");
 
             migrationBuilder.DropTable(
                 name: "TenantMemberships");
 
             migrationBuilder.DropTable(
+                name: "UsageAggregates");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "Invoices");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictAuthorizations");

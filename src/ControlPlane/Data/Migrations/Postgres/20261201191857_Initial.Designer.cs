@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 {
     [DbContext(typeof(NpgsqlControlPlaneDbContext))]
-    [Migration("20261201174536_Issue14Billing")]
-    partial class Issue14Billing
+    [Migration("20261201191857_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -489,6 +489,63 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.HasKey("NodeId");
 
                     b.ToTable("DataPlaneNodes");
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.ExternalIssuer", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Audience")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("ClaimName")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("JwksUrl")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("MappingsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "Issuer")
+                        .IsUnique();
+
+                    b.ToTable("ExternalIssuers");
                 });
 
             modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.Invitation", b =>
@@ -974,6 +1031,18 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<Guid>("PlanId")
                         .HasColumnType("uuid");
+
+                    b.Property<long>("QuotaInputTokensConsumed")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("QuotaOutputTokensConsumed")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("QuotaPeriodStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("QuotaRequestsConsumed")
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Slug")
                         .IsRequired()
@@ -1534,6 +1603,15 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.HasOne("InferenceGateway.ControlPlane.Data.Billing.Invoice", null)
                         .WithMany("Lines")
                         .HasForeignKey("InvoiceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("InferenceGateway.ControlPlane.Data.Identity.ExternalIssuer", b =>
+                {
+                    b.HasOne("InferenceGateway.ControlPlane.Data.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -267,6 +267,7 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     MonthlyRequestQuota = table.Column<long>(type: "INTEGER", nullable: true),
                     MonthlyInputTokenQuota = table.Column<long>(type: "INTEGER", nullable: true),
                     MonthlyOutputTokenQuota = table.Column<long>(type: "INTEGER", nullable: true),
+                    QuotaEnforcement = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     MaxRequestBodyBytes = table.Column<long>(type: "INTEGER", nullable: false),
                     MaxConcurrentRequestsPerKey = table.Column<int>(type: "INTEGER", nullable: true),
                     MaxConcurrentRequestsPerTenant = table.Column<int>(type: "INTEGER", nullable: true),
@@ -285,6 +286,20 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Plans", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProcessedUsageBatches",
+                columns: table => new
+                {
+                    BatchId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    NodeId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Requests = table.Column<long>(type: "INTEGER", nullable: false),
+                    ProcessedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcessedUsageBatches", x => x.BatchId);
                 });
 
             migrationBuilder.CreateTable(
@@ -446,7 +461,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     SuspendedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    SuspendedReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                    SuspendedReason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    QuotaPeriodStart = table.Column<long>(type: "INTEGER", nullable: true),
+                    QuotaRequestsConsumed = table.Column<long>(type: "INTEGER", nullable: false),
+                    QuotaInputTokensConsumed = table.Column<long>(type: "INTEGER", nullable: false),
+                    QuotaOutputTokensConsumed = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -524,6 +543,52 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "BillingCustomers",
+                columns: table => new
+                {
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StripeCustomerId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BillingCustomers", x => x.TenantId);
+                    table.ForeignKey(
+                        name: "FK_BillingCustomers_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ExternalIssuers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Issuer = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    JwksUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Audience = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    ClaimName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    MappingsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ExternalIssuers", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ExternalIssuers_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Invitations",
                 columns: table => new
                 {
@@ -543,6 +608,41 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_Invitations", x => x.Id);
                     table.ForeignKey(
                         name: "FK_Invitations_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Invoices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    PeriodStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    PeriodEnd = table.Column<long>(type: "INTEGER", nullable: false),
+                    PlanId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    PlanName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
+                    Total = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    FinalizedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    PaidAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    UsageRows = table.Column<string>(type: "TEXT", nullable: false),
+                    StripeState = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StripeInvoiceId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    StripeAttempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    StripeNextAttemptAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    StripeLastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    StripeSyncedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Invoices", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Invoices_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
                         principalColumn: "Id",
@@ -633,6 +733,82 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "UsageAggregates",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    CredentialId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CredentialKind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Model = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Granularity = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    BucketStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    Requests2xx = table.Column<long>(type: "INTEGER", nullable: false),
+                    Requests3xx = table.Column<long>(type: "INTEGER", nullable: false),
+                    Requests4xx = table.Column<long>(type: "INTEGER", nullable: false),
+                    Requests5xx = table.Column<long>(type: "INTEGER", nullable: false),
+                    BytesIn = table.Column<long>(type: "INTEGER", nullable: false),
+                    BytesOut = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencySumMicros = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo25Ms = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo50Ms = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo100Ms = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo250Ms = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo500Ms = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo1s = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo2500Ms = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo5s = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo10s = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo30s = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyUpTo60s = table.Column<long>(type: "INTEGER", nullable: false),
+                    LatencyOver60s = table.Column<long>(type: "INTEGER", nullable: false),
+                    InputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    OutputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    EstimatedInputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    EstimatedOutputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    MalformedUsage = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UsageAggregates", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_UsageAggregates_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "InvoiceLines",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InvoiceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Description = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Quantity = table.Column<long>(type: "INTEGER", nullable: false),
+                    Included = table.Column<long>(type: "INTEGER", nullable: false),
+                    Billable = table.Column<long>(type: "INTEGER", nullable: false),
+                    UnitPrice = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: false),
+                    UnitSize = table.Column<long>(type: "INTEGER", nullable: false),
+                    Amount = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: false),
+                    StripeInvoiceItemId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_InvoiceLines", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_InvoiceLines_Invoices_InvoiceId",
+                        column: x => x.InvoiceId,
+                        principalTable: "Invoices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.InsertData(
                 table: "ConfigState",
                 columns: new[] { "Id", "Epoch", "Revision" },
@@ -708,6 +884,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 column: "ExpiresAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ExternalIssuers_TenantId_Issuer",
+                table: "ExternalIssuers",
+                columns: new[] { "TenantId", "Issuer" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Invitations_TenantId_CreatedAt",
                 table: "Invitations",
                 columns: new[] { "TenantId", "CreatedAt" });
@@ -716,6 +898,34 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 name: "IX_Invitations_TokenHash",
                 table: "Invitations",
                 column: "TokenHash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_InvoiceLines_InvoiceId_Position",
+                table: "InvoiceLines",
+                columns: new[] { "InvoiceId", "Position" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_Number",
+                table: "Invoices",
+                column: "Number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_StripeInvoiceId",
+                table: "Invoices",
+                column: "StripeInvoiceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_StripeState_StripeNextAttemptAt",
+                table: "Invoices",
+                columns: new[] { "StripeState", "StripeNextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Invoices_TenantId_PeriodStart",
+                table: "Invoices",
+                columns: new[] { "TenantId", "PeriodStart" },
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -786,6 +996,11 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ProcessedUsageBatches_ProcessedAt",
+                table: "ProcessedUsageBatches",
+                column: "ProcessedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SigningKeys_KeyId",
                 table: "SigningKeys",
                 column: "KeyId",
@@ -811,6 +1026,17 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 name: "IX_Tenants_Slug",
                 table: "Tenants",
                 column: "Slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageAggregates_Granularity_BucketStart",
+                table: "UsageAggregates",
+                columns: new[] { "Granularity", "BucketStart" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageAggregates_TenantId_Granularity_BucketStart_Model_CredentialKind_CredentialId",
+                table: "UsageAggregates",
+                columns: new[] { "TenantId", "Granularity", "BucketStart", "Model", "CredentialKind", "CredentialId" },
                 unique: true);
         }
 
@@ -839,6 +1065,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 name: "AuditEvents");
 
             migrationBuilder.DropTable(
+                name: "BillingCustomers");
+
+            migrationBuilder.DropTable(
                 name: "Blocks");
 
             migrationBuilder.DropTable(
@@ -857,7 +1086,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
+                name: "ExternalIssuers");
+
+            migrationBuilder.DropTable(
                 name: "Invitations");
+
+            migrationBuilder.DropTable(
+                name: "InvoiceLines");
 
             migrationBuilder.DropTable(
                 name: "ModelEndpoints");
@@ -878,13 +1113,22 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 name: "OutboxMessages");
 
             migrationBuilder.DropTable(
+                name: "ProcessedUsageBatches");
+
+            migrationBuilder.DropTable(
                 name: "SigningKeys");
 
             migrationBuilder.DropTable(
                 name: "TenantMemberships");
 
             migrationBuilder.DropTable(
+                name: "UsageAggregates");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
+
+            migrationBuilder.DropTable(
+                name: "Invoices");
 
             migrationBuilder.DropTable(
                 name: "OpenIddictAuthorizations");
