@@ -54,6 +54,9 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
     public Task<ApiKeySecretResponse> CreateApiKeyAsync(Guid tenantId, CreateApiKeyRequest request, CancellationToken ct = default) =>
         SendAsync<ApiKeySecretResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/api-keys", request, ct);
 
+    public Task<ApiKeyBatchResponse> CreateApiKeyBatchAsync(Guid tenantId, CreateApiKeyBatchRequest request, CancellationToken ct = default) =>
+        SendAsync<ApiKeyBatchResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/api-keys:batch", request, ct);
+
     public Task<ApiKeyResponse> RevokeApiKeyAsync(Guid tenantId, Guid keyId, CancellationToken ct = default) =>
         SendAsync<ApiKeyResponse>(HttpMethod.Post, $"api/v1/tenants/{tenantId}/api-keys/{keyId}/revoke", null, ct);
 
@@ -119,10 +122,12 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
 
     public Task<FleetResponse> GetFleetAsync(CancellationToken ct = default) => SendAsync<FleetResponse>(HttpMethod.Get, "api/v1/dataplane/nodes", null, ct);
 
-    public Task<PagedList<AuditEventResponse>> ListAuditAsync(Guid? tenantId = null, string? action = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+    public Task<PagedList<AuditEventResponse>> ListAuditAsync(
+        Guid? tenantId = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
         SendAsync<PagedList<AuditEventResponse>>(
             HttpMethod.Get,
-            (tenantId is { } id ? $"api/v1/tenants/{id}/audit" : "api/v1/audit") + Query(("action", action), ("page", page), ("pageSize", pageSize)),
+            (tenantId is { } id ? $"api/v1/tenants/{id}/audit" : "api/v1/audit")
+                + Query(("action", action), ("from", from?.ToUniversalTime().ToString("O")), ("to", to?.ToUniversalTime().ToString("O")), ("page", page), ("pageSize", pageSize)),
             null,
             ct);
 

@@ -34,6 +34,9 @@ public interface IControlPlaneApi
 
     Task<ApiKeySecretResponse> CreateApiKeyAsync(Guid tenantId, CreateApiKeyRequest request, CancellationToken ct = default);
 
+    /// <summary>Up to 1,000 keys in one call; the answer holds every secret, this once.</summary>
+    Task<ApiKeyBatchResponse> CreateApiKeyBatchAsync(Guid tenantId, CreateApiKeyBatchRequest request, CancellationToken ct = default);
+
     Task<ApiKeyResponse> RevokeApiKeyAsync(Guid tenantId, Guid keyId, CancellationToken ct = default);
 
     Task<ApiKeySecretResponse> RotateApiKeyAsync(Guid tenantId, Guid keyId, RotateApiKeyRequest request, CancellationToken ct = default);
@@ -82,6 +85,10 @@ public interface IControlPlaneApi
 
     Task<FleetResponse> GetFleetAsync(CancellationToken ct = default);
 
-    /// <summary>The global audit log (platform admins), or one tenant's when <paramref name="tenantId"/> is given and the caller is its admin.</summary>
-    Task<PagedList<AuditEventResponse>> ListAuditAsync(Guid? tenantId = null, string? action = null, int page = 1, int pageSize = 50, CancellationToken ct = default);
+    /// <summary>
+    /// The global audit log (platform admins), or one tenant's when <paramref name="tenantId"/> is given (its admin, or
+    /// a platform admin); <paramref name="action"/> is exact or a prefix ending in '.', the time range is [from, to).
+    /// </summary>
+    Task<PagedList<AuditEventResponse>> ListAuditAsync(
+        Guid? tenantId = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50, CancellationToken ct = default);
 }

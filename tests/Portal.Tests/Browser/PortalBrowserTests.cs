@@ -35,7 +35,7 @@ public sealed class PortalBrowserTests(PortalFixture fixture)
         await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
         await page.GetByLabel("Name", new() { Exact = true }).FillAsync("browser key " + model);
         await page.GetByLabel("Models it may call").FillAsync(model);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key", Exact = true }).ClickAsync();
         var secret = (await page.GetByTestId("secret").InnerTextAsync()).Trim();
         Assert.StartsWith("igw_", secret, StringComparison.Ordinal);
         await PortalFixture.ScreenshotAsync(page, "api-key-created");
@@ -55,6 +55,41 @@ public sealed class PortalBrowserTests(PortalFixture fixture)
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "browser key " + model }).GetByTestId("key-status")).ToHaveTextAsync("revoked");
 
         Assert.Equal(HttpStatusCode.Unauthorized, await EventuallyAsync(gateway, url, secret, HttpStatusCode.Unauthorized));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Developer_CreatesKeysInABatch_DownloadsTheCsv_AndAKeyFromItCallsTheGateway()
+    {
+        var model = "batch-" + Guid.NewGuid().ToString("N")[..6];
+        await fixture.Admin.CreateEndpointAsync(fixture.DemoTenantId, new(model, fixture.SampleModelUrl, null, 60, null));
+        var page = await fixture.SignInAsync(fixture.DemoDeveloper);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create keys in a batch" }).ClickAsync();
+        await page.GetByLabel("Name prefix").FillAsync(model);
+        await page.GetByLabel("How many keys").FillAsync("3");
+        await page.GetByLabel("Models they may call").FillAsync(model);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create keys", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("batch-secret")).ToHaveCountAsync(3);
+        await PortalFixture.ScreenshotAsync(page, "api-key-batch");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Download CSV" }).ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+        var lines = (await File.ReadAllTextAsync(await download.PathAsync())).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, lines.Length);
+        Assert.StartsWith($"{model}-0002,", lines[2], StringComparison.Ordinal);
+        var secret = lines[2].Split(',')[3];
+        Assert.StartsWith("igw_", secret, StringComparison.Ordinal);
+
+        using var gateway = new HttpClient();
+        var url = $"{fixture.GatewayUrl}/t/{fixture.DemoSlug}/{model}/v1/chat/completions";
+        Assert.Equal(HttpStatusCode.OK, await EventuallyAsync(gateway, url, secret, HttpStatusCode.OK));
+
+        // Closed, the secrets are nowhere on the page; the keys stay listed.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Close and forget the secrets" }).ClickAsync();
+        await Expect(page.GetByTestId("batch-secret")).ToHaveCountAsync(0);
+        Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
         await page.Context.CloseAsync();
     }
 

@@ -14,6 +14,8 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
 
     public MeResponse Me { get; set; } = As("tenant-admin");
 
+    public List<TenantResponse> Tenants { get; } = [];
+
     public List<ModelEndpointResponse> Endpoints { get; } = [];
 
     public List<ApiKeyResponse> Keys { get; } = [];
@@ -49,7 +51,7 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
     public Task<MeResponse> GetMeAsync(CancellationToken ct = default) => Record(nameof(GetMeAsync), () => Me, failable: false);
 
     public Task<PagedList<TenantResponse>> ListTenantsAsync(string? status = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        Record($"{nameof(ListTenantsAsync)}:{status}:{page}", () => new PagedList<TenantResponse>([], page, pageSize, 0));
+        Record($"{nameof(ListTenantsAsync)}:{status}:{page}", () => Page(Tenants.Where(t => status is null || t.Status == status).ToList(), page, pageSize));
 
     public Task<TenantResponse> GetTenantAsync(Guid tenantId, CancellationToken ct = default) =>
         Record(nameof(GetTenantAsync), () => new TenantResponse(tenantId, "acme", "Acme", "active", Guid.NewGuid(), default, default, null, null));
@@ -100,6 +102,23 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
             var key = Key(request.Name!);
             Keys.Add(key);
             return new ApiKeySecretResponse(key, "igw_abcdef_the-secret-shown-once");
+        });
+
+    /// <summary>The batches asked for, as sent.</summary>
+    public List<CreateApiKeyBatchRequest> Batches { get; } = [];
+
+    public Task<ApiKeyBatchResponse> CreateApiKeyBatchAsync(Guid tenantId, CreateApiKeyBatchRequest request, CancellationToken ct = default) =>
+        Record($"{nameof(CreateApiKeyBatchAsync)}:{tenantId}", () =>
+        {
+            ThrowCreateFailure();
+            Batches.Add(request);
+            var answers = request.Keys!.Select((item, i) =>
+            {
+                var key = Key(item.Name!);
+                Keys.Add(key);
+                return new ApiKeySecretResponse(key, $"igw_batch_secret-{i + 1:D4}");
+            }).ToList();
+            return new ApiKeyBatchResponse(answers);
         });
 
     public Task<ApiKeyResponse> RevokeApiKeyAsync(Guid tenantId, Guid keyId, CancellationToken ct = default) => throw new NotSupportedException();
@@ -194,8 +213,9 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
     public Task<FleetResponse> GetFleetAsync(CancellationToken ct = default) =>
         Record(nameof(GetFleetAsync), () => new FleetResponse(7, Guid.Empty, "hash", Nodes));
 
-    public Task<PagedList<AuditEventResponse>> ListAuditAsync(Guid? tenantId = null, string? action = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
-        Record($"{nameof(ListAuditAsync)}:{tenantId}:{action}:{page}", () => Page(Audit.Where(a => action is null || a.Action.StartsWith(action, StringComparison.Ordinal)).ToList(), page, pageSize));
+    public Task<PagedList<AuditEventResponse>> ListAuditAsync(
+        Guid? tenantId = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
+        Record($"{nameof(ListAuditAsync)}:{tenantId}:{action}:{page}:{from:O}:{to:O}", () => Page(Audit.Where(a => action is null || a.Action.StartsWith(action, StringComparison.Ordinal)).ToList(), page, pageSize));
 
     private static PagedList<T> Page<T>(List<T> items, int page, int pageSize) =>
         new(items.Skip((page - 1) * pageSize).Take(pageSize).ToList(), page, pageSize, items.Count);

@@ -62,4 +62,37 @@ public sealed class PlatformPagesTests : PortalTestContext
         page.WaitForElement("#statusFilter").Change("suspended");
         page.WaitForAssertion(() => Assert.Contains("ListTenantsAsync:suspended:1", Api.Calls));
     }
+
+    [Fact]
+    public void GlobalAudit_TenantActionAndDaysGoToTheServer_AsAHalfOpenRange()
+    {
+        var acme = new TenantResponse(FakeControlPlaneApi.TenantId, "acme", "Acme", "active", Guid.NewGuid(), default, default, null, null);
+        Api.Tenants.Add(acme);
+        Api.Audit.Add(new AuditEventResponse(Guid.NewGuid(), DateTimeOffset.UnixEpoch, "someone", acme.Id, "api_key.created", "api_key/1", "Issued key 'ci'."));
+        var page = Render<Audit>();
+        page.WaitForAssertion(() => Assert.Contains("Issued key", page.Markup));
+        Assert.Contains("ListAuditAsync:::1::", Api.Calls);
+
+        page.Find("#auditTenant").Change(acme.Id.ToString());
+        page.Find("#auditAction").Change("tenant.");
+        page.Find("#auditFrom").Change("2026-11-01");
+        page.Find("#auditTo").Change("2026-11-30");
+        page.Find("form[aria-label='Filter events']").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("No events match", page.Markup));
+        Assert.Contains($"ListAuditAsync:{acme.Id}:tenant.:1:2026-11-01T00:00:00.0000000+00:00:2026-12-01T00:00:00.0000000+00:00", Api.Calls);
+    }
+
+    [Fact]
+    public void GlobalAudit_RangeRefused_TheApisMessageIsNextToTheField()
+    {
+        var page = Render<Audit>();
+        page.WaitForElement("#auditFrom").Change("2026-11-30");
+        page.Find("#auditTo").Change("2026-11-01");
+        Api.Failure = Validation("to", "'to' must be later than 'from'.");
+        page.Find("form[aria-label='Filter events']").Submit();
+
+        page.WaitForAssertion(() => Assert.Equal("'to' must be later than 'from'.", page.Find("#to-error").TextContent));
+        Assert.DoesNotContain("Exception", page.Markup);
+    }
 }

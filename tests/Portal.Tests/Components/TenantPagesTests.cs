@@ -175,7 +175,7 @@ public sealed class TenantPagesTests : PortalTestContext
         page.Find("#auditAction").Change("endpoint.");
         page.Find("form").Submit();
         page.WaitForAssertion(() => Assert.Contains("No events match", page.Markup));
-        Assert.Contains($"ListAuditAsync:{FakeControlPlaneApi.TenantId}:endpoint.:1", Api.Calls);
+        Assert.Contains($"ListAuditAsync:{FakeControlPlaneApi.TenantId}:endpoint.:1::", Api.Calls);
     }
 
     [Fact]

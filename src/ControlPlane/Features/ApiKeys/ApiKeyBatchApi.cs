@@ -11,14 +11,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.ApiKeys;
 
-/// <summary>One key of a batch: the same fields as a single issuance.</summary>
-internal sealed record BatchApiKeyItem(string? Name, List<string>? AllowedModels, DateTimeOffset? ExpiresAt);
-
-internal sealed record CreateApiKeyBatchRequest(List<BatchApiKeyItem>? Keys);
-
-/// <summary>The answer to a batch: every key with its secret, in the order asked, shown this once.</summary>
-internal sealed record ApiKeyBatchResponse(IReadOnlyList<ApiKeySecretResponse> Keys);
-
 /// <summary>
 /// Issues up to <see cref="MaxBatchSize"/> keys in one call: one transaction, one audit event, one revision and one
 /// delta for the whole batch, so provisioning a tenant's customers costs a round trip per thousand keys, not per key.
