@@ -24,8 +24,8 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         var request = httpContext.Gateway();
-        requestHeaders.RemoveFrom(httpContext.Request.Headers);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        requestHeaders.RemoveFrom(httpContext.Request.Headers, proxyRequest);
 
         var route = request.Route!;
         proxyRequest.RequestUri = new Uri(string.Concat(route.BaseUrl, request.RawRest, request.RawQuery), UriKind.Absolute);
