@@ -86,7 +86,7 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
 
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var route = request.Route!;
-        ResponseHeaderPolicy.Apply(httpContext.Response.Headers, route);
+        ResponseHeaderPolicy.Apply(httpContext.Response.Headers, route, proxyResponse);
         httpContext.Response.Headers["X-Request-Id"] = request.RequestId;
 
         var eventStream = IsEventStream(proxyResponse.Content);
