@@ -12,17 +12,19 @@ internal sealed record PropagationSample(long Revision, int Node, DateTime Revok
 
 /// <summary>
 /// Where the time of each revocation goes, from the processes' own Debug timestamps (UTC, microseconds, one line each):
-/// the revoke call until the relay picked the row (admin transaction, commit, relay wake-up, its read), the publish
+/// the revoke call until its commit (the admin request and transaction), the commit until the relay picked the row
+/// (its wake-up and read), the publish
 /// with its broker confirm, the broker and the node's consumer dispatch until the node received the message, the
 /// node's verify and apply, and the apply until the measurement's next request was refused (its polling).
 /// </summary>
 internal static partial class PropagationBreakdown
 {
-    private static readonly string[] Segments = ["revoke call to relay pick", "publish and confirm", "broker to node consumer", "verify and apply", "apply to first refusal"];
+    private static readonly string[] Segments = ["revoke call to commit", "commit to relay pick", "publish and confirm", "broker to node consumer", "verify and apply", "apply to first refusal"];
 
     public static string Describe(IReadOnlyList<PropagationSample> samples, string controlPlaneLog, IReadOnlyList<string> nodeLogs)
     {
         var day = samples[0].RevokeStarted.Date;
+        var committed = Times(Committed(), controlPlaneLog, day);
         var picked = Times(RelayPicked(), controlPlaneLog, day);
         var published = Times(RelayPublished(), controlPlaneLog, day);
         var received = nodeLogs.Select(log => Times(NodeReceived(), log, day)).ToList();
@@ -31,10 +33,10 @@ internal static partial class PropagationBreakdown
         var rows = new List<double[]>();
         foreach (var s in samples)
         {
-            if (picked.TryGetValue(s.Revision, out var p) && published.TryGetValue(s.Revision, out var c)
+            if (committed.TryGetValue(s.Revision, out var k) && picked.TryGetValue(s.Revision, out var p) && published.TryGetValue(s.Revision, out var c)
                 && received[s.Node].TryGetValue(s.Revision, out var r) && applied[s.Node].TryGetValue(s.Revision, out var a))
             {
-                rows.Add([(p - s.RevokeStarted).TotalMilliseconds, (c - p).TotalMilliseconds, (r - c).TotalMilliseconds, (a - r).TotalMilliseconds, (s.Refused - a).TotalMilliseconds, s.TotalMs]);
+                rows.Add([(k - s.RevokeStarted).TotalMilliseconds, (p - k).TotalMilliseconds, (c - p).TotalMilliseconds, (r - c).TotalMilliseconds, (a - r).TotalMilliseconds, (s.Refused - a).TotalMilliseconds, s.TotalMs]);
             }
         }
 
@@ -73,6 +75,9 @@ internal static partial class PropagationBreakdown
 
         return times;
     }
+
+    [GeneratedRegex(@"^(?<time>\d\d:\d\d:\d\d\.\d{6}) dbug: InferenceGateway\.ControlPlane\.Features\.Configuration\.ConfigPublisher\[3006\] Committed revision (?<revision>\d+)", RegexOptions.Multiline)]
+    private static partial Regex Committed();
 
     [GeneratedRegex(@"^(?<time>\d\d:\d\d:\d\d\.\d{6}) dbug: InferenceGateway\.ControlPlane\.Messaging\.OutboxRelay\[3005\] Relaying ConfigRevisionPublished revision (?<revision>\d+)", RegexOptions.Multiline)]
     private static partial Regex RelayPicked();
