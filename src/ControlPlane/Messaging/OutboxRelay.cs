@@ -161,11 +161,29 @@ internal sealed partial class OutboxRelay(
     /// <summary>Gives the connection (and with it the lock) back: after a failure, and when stopping.</summary>
     private async Task ReleaseLeaseAsync()
     {
-        if (_lease is { } held)
+        if (_lease is not { } held)
         {
-            _lease = null;
-            await held.DisposeAsync();
+            return;
         }
+
+        _lease = null;
+        var db = held.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        if (!db.IsSqlite)
+        {
+            // The pool resets a connection's session state only when it hands it out again, so an idle pooled
+            // connection would keep the lock: unlock now, or (connection broken) keep it out of the pool.
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await db.Database.SqlQueryRaw<bool>($"SELECT pg_advisory_unlock({AdvisoryLockKey}) AS \"Value\"").ToListAsync(timeout.Token);
+            }
+            catch (Exception)
+            {
+                Npgsql.NpgsqlConnection.ClearPool((Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
+            }
+        }
+
+        await held.DisposeAsync();
     }
 
     // Debug timestamps of the propagation path (bench/propagation.sh reads them): picked, then confirmed by the broker.
