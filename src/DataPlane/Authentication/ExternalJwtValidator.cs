@@ -17,7 +17,7 @@ internal sealed partial class JwtValidator
     private const int MaxPlainSubject = 128;
 
     private async ValueTask<Caller?> VerifyExternalAsync(
-        JsonWebToken jwt, string kid, KeyHash hash, ExternalIssuerEntry issuer, NodeState state, TenantEntry tenant, DateTimeOffset now, CancellationToken cancellationToken)
+        JsonWebToken jwt, string kid, string text, ExternalIssuerEntry issuer, NodeState state, TenantEntry tenant, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (await jwks.FindAsync(issuer, tenant.Slug, kid, cancellationToken) is not { } key)
         {
@@ -56,7 +56,7 @@ internal sealed partial class JwtValidator
         var caller = ResolveExternal(validated, state);
         if (caller is not null)
         {
-            cache.Add(hash, validated, now);
+            cache.Add(text, validated, now);
         }
 
         return caller;

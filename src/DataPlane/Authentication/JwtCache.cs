@@ -1,72 +1,87 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
-using System.Security.Cryptography;
-using System.Text;
 using InferenceGateway.DataPlane.Configuration;
 
 namespace InferenceGateway.DataPlane.Authentication;
 
 /// <summary>
-/// Access tokens whose signature and claims have been checked, by the SHA-256 of their text, so a repeat caller
-/// costs a hash and a lookup instead of an RSA verification. Only tokens that passed enter, so invented tokens
-/// cannot fill it; an entry leaves at its expiry, and is re-checked against every new revision (its client still
-/// live, its key still published), so a revocation takes effect on the next request. Bounded in size.
+/// Access tokens whose signature and claims have been checked, by their exact text, so a repeat caller costs one
+/// dictionary lookup on the presented span (a non-cryptographic hash and a full ordinal comparison of the text: a hit
+/// only for the very same token) instead of an RSA verification, and allocates nothing. The string hash is the
+/// runtime's: not randomized while chains stay short, randomized by the dictionary itself once one grows long, so
+/// tokens crafted to collide (a tenant's own issuer signs what its owner likes) cannot slow lookups down. Only tokens
+/// that passed enter, so invented tokens cannot fill it; an entry leaves at its expiry, and is re-checked against
+/// every new revision (its client still live, its key still published), so a revocation takes effect on the next
+/// request. Bounded in entries and in the characters of text kept.
 /// </summary>
 internal sealed class JwtCache
 {
     public const int MaxEntries = 100_000;
 
-    private readonly ConcurrentDictionary<KeyHash, ValidatedToken> _tokens = new();
+    /// <summary>The token text kept, in characters (two bytes each): 32 Mi characters, 64 MiB, about 50,000 tokens of 600 characters.</summary>
+    public const long MaxCharacters = 32L * 1024 * 1024;
+
+    private readonly ConcurrentDictionary<string, ValidatedToken> _tokens;
+    private readonly ConcurrentDictionary<string, ValidatedToken>.AlternateLookup<ReadOnlySpan<char>> _byText;
+    private long _characters;
     private long _lastSweep;
+
+    public JwtCache()
+    {
+        // The default string comparer: required for the span lookup, and the one the dictionary re-seeds on collisions.
+        _tokens = new ConcurrentDictionary<string, ValidatedToken>();
+        _byText = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _tokens.Count;
 
-    /// <summary>The token's cache key: SHA-256 of its (ASCII) text, computed without allocating.</summary>
-    public static KeyHash HashOf(ReadOnlySpan<char> token)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(token.Length);
-        try
-        {
-            var length = Encoding.ASCII.GetBytes(token, buffer);
-            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(buffer.AsSpan(0, length), digest);
-            return KeyHash.From(digest);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
+    /// <summary>The characters of token text held.</summary>
+    public long Characters => Interlocked.Read(ref _characters);
 
-    public ValidatedToken? Find(in KeyHash hash, DateTimeOffset now)
+    public ValidatedToken? Find(ReadOnlySpan<char> token, DateTimeOffset now)
     {
-        if (!_tokens.TryGetValue(hash, out var token))
+        if (!_byText.TryGetValue(token, out var text, out var validated))
         {
             return null;
         }
 
-        if (token.ExpiresAt <= now)
+        if (validated.ExpiresAt <= now)
         {
-            _tokens.TryRemove(hash, out _);
+            Remove(text, validated);
             return null;
         }
 
-        return token;
+        return validated;
     }
 
-    public void Add(in KeyHash hash, ValidatedToken token, DateTimeOffset now)
+    public void Add(string token, ValidatedToken validated, DateTimeOffset now)
     {
-        if (_tokens.Count >= MaxEntries)
+        if (_tokens.Count >= MaxEntries || Characters + token.Length > MaxCharacters)
         {
             Sweep(now);
-            if (_tokens.Count >= MaxEntries)
+            if (_tokens.Count >= MaxEntries || Characters + token.Length > MaxCharacters)
             {
                 return;
             }
         }
 
-        _tokens[hash] = token;
+        if (_tokens.TryAdd(token, validated))
+        {
+            Interlocked.Add(ref _characters, token.Length);
+        }
+        else
+        {
+            // Verified twice at once: either result is the same token's.
+            _tokens[token] = validated;
+        }
+    }
+
+    private void Remove(string token, ValidatedToken validated)
+    {
+        if (_tokens.TryRemove(KeyValuePair.Create(token, validated)))
+        {
+            Interlocked.Add(ref _characters, -token.Length);
+        }
     }
 
     /// <summary>Drops expired entries; at most once a second, however often the cache is full.</summary>
@@ -79,11 +94,11 @@ internal sealed class JwtCache
             return;
         }
 
-        foreach (var (hash, token) in _tokens)
+        foreach (var (token, validated) in _tokens)
         {
-            if (token.ExpiresAt <= now)
+            if (validated.ExpiresAt <= now)
             {
-                _tokens.TryRemove(hash, out _);
+                Remove(token, validated);
             }
         }
     }

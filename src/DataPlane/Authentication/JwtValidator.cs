@@ -11,7 +11,7 @@ namespace InferenceGateway.DataPlane.Authentication;
 /// algorithm other than RS256, PS256 or ES256 (so never <c>none</c> or HMAC), a <c>typ</c> other than <c>at+jwt</c>
 /// (an id token), a <c>kid</c> outside the published set, a wrong issuer or audience, <c>exp</c>/<c>nbf</c> beyond
 /// 30 s of skew, a client that is not live, a token without a tenant. <c>jku</c>, <c>x5u</c>, <c>jwk</c> and
-/// <c>x5c</c> are never read: keys come only from the snapshot. A verified token is cached by its hash.
+/// <c>x5c</c> are never read: keys come only from the snapshot. A verified token is cached by its text.
 /// </summary>
 internal sealed partial class JwtValidator(JwtCache cache, JwksCache jwks)
 {
@@ -30,13 +30,12 @@ internal sealed partial class JwtValidator(JwtCache cache, JwksCache jwks)
             return ValueTask.FromResult<Caller?>(null);
         }
 
-        var hash = JwtCache.HashOf(token);
-        if (cache.Find(hash, now) is { } known)
+        if (cache.Find(token, now) is { } known)
         {
             return ValueTask.FromResult(known.ExternalIssuerId is null ? Resolve(known, state, now) : ResolveExternal(known, state));
         }
 
-        return VerifyAsync(new string(token), hash, state, tenant, now, cancellationToken);
+        return VerifyAsync(new string(token), state, tenant, now, cancellationToken);
     }
 
     /// <summary>The caller of a verified token at <paramref name="state"/>: re-checked whenever the revision changed, cheap otherwise.</summary>
@@ -70,7 +69,7 @@ internal sealed partial class JwtValidator(JwtCache cache, JwksCache jwks)
         return caller;
     }
 
-    private async ValueTask<Caller?> VerifyAsync(string text, KeyHash hash, NodeState state, TenantEntry? tenant, DateTimeOffset now, CancellationToken cancellationToken)
+    private async ValueTask<Caller?> VerifyAsync(string text, NodeState state, TenantEntry? tenant, DateTimeOffset now, CancellationToken cancellationToken)
     {
         JsonWebToken jwt;
         try
@@ -94,7 +93,7 @@ internal sealed partial class JwtValidator(JwtCache cache, JwksCache jwks)
         {
             // Not the platform's: a token of the path tenant's own issuer, or nothing.
             return tenant is not null && issuer is not null && state.Issuers.External.TryGetValue((tenant.Id, issuer), out var external)
-                ? await VerifyExternalAsync(jwt, kid, hash, external, state, tenant, now, cancellationToken)
+                ? await VerifyExternalAsync(jwt, kid, text, external, state, tenant, now, cancellationToken)
                 : null;
         }
 
@@ -136,7 +135,7 @@ internal sealed partial class JwtValidator(JwtCache cache, JwksCache jwks)
         var caller = Resolve(validated, state, now);
         if (caller is not null)
         {
-            cache.Add(hash, validated, now);
+            cache.Add(text, validated, now);
         }
 
         return caller;

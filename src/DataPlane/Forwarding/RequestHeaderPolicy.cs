@@ -45,48 +45,86 @@ internal sealed class RequestHeaderPolicy
         _prefixes = ["X-Forwarded-", "X-Igw-", .. patterns.Where(p => p.EndsWith('*')).Select(p => p.TrimEnd('*'))];
     }
 
-    /// <summary>Removes every header that must not reach the endpoint, before the forwarder copies the rest.</summary>
+    /// <summary>Removes every header that must not reach the endpoint from <paramref name="headers"/>.</summary>
     public void RemoveFrom(IHeaderDictionary headers)
     {
-        // Every request drops at least the client's credential: the first few names go on the stack, not in a list.
-        var first = default(DropNames);
-        var count = 0;
-        List<string>? more = null;
+        var dropped = Find(headers);
+        for (var i = 0; i < dropped.Count; i++)
+        {
+            headers.Remove(dropped[i]);
+        }
+    }
+
+    /// <summary>
+    /// Removes from the upstream request every header of the client's that must not reach the endpoint, after the
+    /// forwarder copied them all. The client's own header collection stays as it arrived: Kestrel keeps a header's
+    /// string for the next request on the connection only when it is still there at the end of this one, so a
+    /// credential removed from it (a 600-character token) would be a new string on every request.
+    /// </summary>
+    public void RemoveFrom(IHeaderDictionary source, HttpRequestMessage target)
+    {
+        var dropped = Find(source);
+        for (var i = 0; i < dropped.Count; i++)
+        {
+            // Looked up first: Remove throws for a name its collection does not take. The forwarder puts content
+            // headers (a client can name one in Connection) on the content.
+            var name = dropped[i];
+            if (target.Headers.NonValidated.Contains(name))
+            {
+                target.Headers.Remove(name);
+            }
+            else if (target.Content is { } content && content.Headers.NonValidated.Contains(name))
+            {
+                content.Headers.Remove(name);
+            }
+        }
+    }
+
+    private DroppedNames Find(IHeaderDictionary headers)
+    {
+        var dropped = default(DroppedNames);
         var connection = headers.Connection;
         foreach (var (name, values) in headers)
         {
             if (IsDropped(name) || CarriesKey(values) || (connection.Count > 0 && NamedIn(connection, name)))
             {
-                if (count < DropNames.Length)
-                {
-                    first[count++] = name;
-                }
-                else
-                {
-                    (more ??= []).Add(name);
-                }
+                dropped.Add(name);
             }
         }
 
-        foreach (var name in ((Span<string>)first)[..count])
-        {
-            headers.Remove(name);
-        }
-
-        if (more is not null)
-        {
-            foreach (var name in more)
-            {
-                headers.Remove(name);
-            }
-        }
+        return dropped;
     }
 
-    [System.Runtime.CompilerServices.InlineArray(Length)]
-    private struct DropNames
+    /// <summary>Every request drops at least the client's credential: the first few names go on the stack, not in a list.</summary>
+    private struct DroppedNames
     {
-        public const int Length = 8;
-        private string _name;
+        private Inline _first;
+        private List<string>? _more;
+
+        public int Count { get; private set; }
+
+        public readonly string this[int index] => index < Inline.Length ? _first[index] : _more![index - Inline.Length];
+
+        public void Add(string name)
+        {
+            if (Count < Inline.Length)
+            {
+                _first[Count] = name;
+            }
+            else
+            {
+                (_more ??= []).Add(name);
+            }
+
+            Count++;
+        }
+
+        [System.Runtime.CompilerServices.InlineArray(Length)]
+        private struct Inline
+        {
+            public const int Length = 8;
+            private string _name;
+        }
     }
 
     public bool IsDropped(string name)

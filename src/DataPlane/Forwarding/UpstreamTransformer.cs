@@ -24,8 +24,8 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         var request = httpContext.Gateway();
-        requestHeaders.RemoveFrom(httpContext.Request.Headers);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        requestHeaders.RemoveFrom(httpContext.Request.Headers, proxyRequest);
 
         var route = request.Route!;
         proxyRequest.RequestUri = new Uri(string.Concat(route.BaseUrl, request.RawRest, request.RawQuery), UriKind.Absolute);
@@ -86,7 +86,7 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
 
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var route = request.Route!;
-        ResponseHeaderPolicy.Apply(httpContext.Response.Headers, route);
+        ResponseHeaderPolicy.Apply(httpContext.Response.Headers, route, proxyResponse);
         httpContext.Response.Headers["X-Request-Id"] = request.RequestId;
 
         var eventStream = IsEventStream(proxyResponse.Content);

@@ -128,4 +128,32 @@ public sealed class JwtValidatorTests : IDisposable
         Assert.Null(await ValidateAsync(idToken, state));
         Assert.Equal(0, _cache.Count);
     }
+
+    [Fact]
+    public async Task CachedToken_HitsOnlyForTheExactText_AndLeavesAtItsExpiry()
+    {
+        var state = State(retiredAt: _now.AddMinutes(-1));
+        var token = Token(state, _current, "current");
+        Assert.NotNull(await ValidateAsync(token, state));
+        Assert.Equal(1, _cache.Count);
+        Assert.Equal(token.Length, _cache.Characters);
+
+        // The same text with one signature character changed (same length, same hash bucket odds): a miss, then a
+        // verification that fails. A cache keyed on anything but the full text would let it through.
+        var last = token[^1] == 'A' ? 'B' : 'A';
+        var forged = token[..^1] + last;
+        Assert.Null(await ValidateAsync(forged, state));
+        Assert.Null(_cache.Find(forged, _now));
+        Assert.Equal(1, _cache.Count);
+
+        // The presented text is looked up as a span of a larger header value, as the authentication step passes it.
+        var header = "Bearer " + token;
+        Assert.NotNull(_cache.Find(header.AsSpan(7), _now));
+
+        // Past its expiry plus the skew, the entry is gone and the token refused.
+        var late = _now.AddMinutes(10) + JwtValidator.ClockSkew + TimeSpan.FromSeconds(1);
+        Assert.Null(await ValidateAsync(token, state, late));
+        Assert.Equal(0, _cache.Count);
+        Assert.Equal(0, _cache.Characters);
+    }
 }

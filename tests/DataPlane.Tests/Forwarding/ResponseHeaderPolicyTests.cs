@@ -44,4 +44,29 @@ public sealed class ResponseHeaderPolicyTests
 
         Assert.Equal(["grpc-status"], trailers.Keys);
     }
+
+    [Fact]
+    public void Apply_ToAnUpstreamResponse_RemovesEveryDroppedHeaderItSent_InAnyCase_AndKeepsTheRest()
+    {
+        using var upstream = new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent([]) };
+        upstream.Headers.TryAddWithoutValidation("server", "gpu7");
+        upstream.Headers.TryAddWithoutValidation("X-POWERED-BY", "php");
+        upstream.Headers.TryAddWithoutValidation("Set-Cookie", ["a=b", "c=d"]);
+        upstream.Headers.TryAddWithoutValidation("WWW-Authenticate", "Basic realm=internal");
+        upstream.Headers.TryAddWithoutValidation("X-Kept", "1");
+        upstream.Content.Headers.TryAddWithoutValidation("Content-Location", "https://gpu7.internal.example:8443/v1/files/42");
+        upstream.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        IHeaderDictionary headers = new HeaderDictionary();
+        foreach (var (name, values) in upstream.Headers.NonValidated.Concat(upstream.Content.Headers.NonValidated))
+        {
+            headers[name] = values.ToArray();
+        }
+
+        headers.Location = "https://gpu7.internal.example:8443/v1/files/42";
+
+        ResponseHeaderPolicy.Apply(headers, Route, upstream);
+
+        Assert.Equal(["Content-Type", "Location", "X-Kept"], headers.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("/t/acme/chat/files/42", headers.Location);
+    }
 }
