@@ -6,7 +6,7 @@ using InferenceGateway.Contracts.Admin;
 namespace InferenceGateway.ControlPlane.Client;
 
 /// <inheritdoc cref="IControlPlaneApi"/>
-public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
+public sealed partial class ControlPlaneApi(HttpClient http) : IControlPlaneApi
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -139,21 +139,7 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, ct);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new ControlPlaneApiException(0, "The control plane cannot be reached right now", "Try again in a moment.", inner: ex);
-        }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
-        {
-            throw new ControlPlaneApiException(0, "The control plane did not answer in time", "Try again in a moment.", inner: ex);
-        }
-
-        using (response)
+        using (var response = await SendRawAsync(request, ct))
         {
             if (!response.IsSuccessStatusCode)
             {
@@ -166,6 +152,23 @@ public sealed class ControlPlaneApi(HttpClient http) : IControlPlaneApi
             }
 
             return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
+        }
+    }
+
+    /// <summary>Sends; a transport failure becomes a <see cref="ControlPlaneApiException"/> that says so, with no host in it.</summary>
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        try
+        {
+            return await http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ControlPlaneApiException(0, "The control plane cannot be reached right now", "Try again in a moment.", inner: ex);
+        }
+        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        {
+            throw new ControlPlaneApiException(0, "The control plane did not answer in time", "Try again in a moment.", inner: ex);
         }
     }
 

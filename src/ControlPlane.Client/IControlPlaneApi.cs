@@ -91,4 +91,34 @@ public interface IControlPlaneApi
     /// </summary>
     Task<PagedList<AuditEventResponse>> ListAuditAsync(
         Guid? tenantId = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50, CancellationToken ct = default);
+
+    /// <summary>
+    /// The tenant's usage in [from, to) by <paramref name="granularity"/> (minute, hour, day), grouped by model or
+    /// credential when <paramref name="groupBy"/> says so; the API picks the range when from/to are null.
+    /// </summary>
+    Task<UsageReportResponse> GetUsageAsync(
+        Guid tenantId, DateTimeOffset? from = null, DateTimeOffset? to = null, string? granularity = null, string? groupBy = null, CancellationToken ct = default);
+
+    /// <summary>The same report as the API's CSV (<c>Accept: text/csv</c>), byte for byte.</summary>
+    Task<ApiDocument> GetUsageCsvAsync(
+        Guid tenantId, DateTimeOffset? from = null, DateTimeOffset? to = null, string? granularity = null, string? groupBy = null, CancellationToken ct = default);
+
+    Task<QuotaStatusResponse> GetQuotaAsync(Guid tenantId, CancellationToken ct = default);
+
+    /// <summary>Finalized invoices, newest first.</summary>
+    Task<PagedList<TenantInvoiceResponse>> ListInvoicesAsync(Guid tenantId, int page = 1, int pageSize = 50, CancellationToken ct = default);
+
+    /// <summary>The live draft of an open month (<paramref name="period"/> yyyy-MM, default the current one).</summary>
+    Task<TenantInvoiceResponse> GetDraftInvoiceAsync(Guid tenantId, string? period = null, CancellationToken ct = default);
+
+    Task<TenantInvoiceResponse> GetInvoiceAsync(Guid tenantId, Guid invoiceId, CancellationToken ct = default);
+
+    /// <summary>The aggregates behind a finalized invoice's lines, or the current draft's when <paramref name="invoiceId"/> is null.</summary>
+    Task<InvoiceDrillDownResponse> GetInvoiceUsageAsync(Guid tenantId, Guid? invoiceId, CancellationToken ct = default);
+
+    /// <summary>
+    /// A finalized invoice (or the current draft when <paramref name="invoiceId"/> is null) as the API renders it for
+    /// <paramref name="mediaType"/>: <c>text/csv</c> or <c>application/pdf</c>.
+    /// </summary>
+    Task<ApiDocument> GetInvoiceDocumentAsync(Guid tenantId, Guid? invoiceId, string mediaType, CancellationToken ct = default);
 }

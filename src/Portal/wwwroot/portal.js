@@ -16,3 +16,16 @@ window.igwPortal = {
     URL.revokeObjectURL(url);
   }
 };
+
+// Saves a document the control plane rendered (an invoice's CSV or PDF, a usage CSV), streamed from the circuit as bytes.
+window.igwPortal.downloadStream = async function (fileName, contentType, streamReference) {
+  const buffer = await streamReference.arrayBuffer();
+  const url = URL.createObjectURL(new Blob([buffer], { type: contentType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  URL.revokeObjectURL(url);
+};

@@ -7,8 +7,8 @@ namespace InferenceGateway.Portal.Tests.Browser;
 
 /// <summary>
 /// The standalone product (control plane, a node, the portal, the sample model) as a user starts it, Debian's
-/// Chromium driven by Playwright, and the people of the scenarios: the demo tenant's admin (seeded), a developer of
-/// the demo tenant and the admin of another tenant (invited here through the typed client).
+/// Chromium driven by Playwright, and the people of the scenarios: the demo tenant's admin (seeded), a developer and a
+/// finance member of the demo tenant and the admin of another tenant (invited here through the typed client).
 /// </summary>
 public sealed class PortalFixture : IAsyncLifetime
 {
@@ -39,6 +39,8 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public (string Email, string Password) DemoDeveloper { get; private set; }
 
+    public (string Email, string Password) DemoFinance { get; private set; }
+
     public (string Email, string Password) OtherAdmin { get; private set; }
 
     public Guid OtherTenantId { get; private set; }
@@ -59,6 +61,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
         var suffix = Guid.NewGuid().ToString("N")[..8];
         DemoDeveloper = await InviteAsync(DemoTenantId, $"dev-{suffix}@portal.test", "developer");
+        DemoFinance = await InviteAsync(DemoTenantId, $"finance-{suffix}@portal.test", "finance");
         var demo = await Admin.GetTenantAsync(DemoTenantId);
         var other = await Admin.CreateTenantAsync(new CreateTenantRequest($"other-{suffix}", "Other tenant", demo.PlanId));
         OtherTenantId = other.Id;

@@ -7,7 +7,7 @@ namespace InferenceGateway.Portal.Tests.Components;
 /// The typed client as the pages see it, in memory: what it holds is what the pages list; <see cref="Failure"/> makes
 /// every call fail as the control plane would, and <see cref="Calls"/> records what the pages asked for.
 /// </summary>
-internal sealed class FakeControlPlaneApi : IControlPlaneApi
+internal sealed partial class FakeControlPlaneApi : IControlPlaneApi
 {
     public static readonly Guid TenantId = Guid.Parse("0190aaaa-0000-7000-8000-000000000001");
     public static readonly Guid OtherTenantId = Guid.Parse("0190aaaa-0000-7000-8000-000000000002");
@@ -173,7 +173,7 @@ internal sealed class FakeControlPlaneApi : IControlPlaneApi
         Record(nameof(CreatePlanAsync), () =>
         {
             ThrowCreateFailure();
-            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64, QuotaEnforcement.Hard), new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
+            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64, request.Limits?.QuotaEnforcement is { HasValue: true } e ? e.Value : QuotaEnforcement.Hard), new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
             Plans.Add(plan);
             return plan;
         });

@@ -27,21 +27,21 @@ public sealed class NavMenuTests : PortalTestContext
     {
         Api.Me = FakeControlPlaneApi.As("tenant-admin");
         var links = Links();
-        Assert.Equal(["Overview", "Members", "Model endpoints", "API keys", "OAuth clients", "External issuers", "How to call", "Audit log"], links.Where(l => !l.StartsWith("Acme", StringComparison.Ordinal)).ToArray());
+        Assert.Equal(["Overview", "Members", "Model endpoints", "API keys", "OAuth clients", "External issuers", "How to call", "Usage", "Quota", "Invoices", "Audit log"], links.Where(l => !l.StartsWith("Acme", StringComparison.Ordinal)).ToArray());
         Assert.DoesNotContain("Tenants", links);
     }
 
     [Fact]
-    public void Developer_SeesOnlyKeysAndHowToCall()
+    public void Developer_SeesKeysHowToCallAndUsage()
     {
         Api.Me = FakeControlPlaneApi.As("developer");
-        Assert.Equal(["API keys", "How to call"], Links().Where(l => !l.StartsWith("Acme", StringComparison.Ordinal)).ToArray());
+        Assert.Equal(["API keys", "How to call", "Usage"], Links().Where(l => !l.StartsWith("Acme", StringComparison.Ordinal)).ToArray());
     }
 
     [Fact]
-    public void Finance_SeesTheFinanceLanding()
+    public void Finance_SeesInvoicesUsageAndQuota()
     {
         Api.Me = FakeControlPlaneApi.As("finance");
-        Assert.Equal(["Finance"], Links().Where(l => !l.StartsWith("Acme", StringComparison.Ordinal)).ToArray());
+        Assert.Equal(["Invoices", "Usage", "Quota"], Links().Where(l => !l.StartsWith("Acme", StringComparison.Ordinal)).ToArray());
     }
 }

@@ -39,6 +39,18 @@ public sealed class PlatformPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void Plans_QuotaEnforcement_IsSentAndShownNextToTheQuotas()
+    {
+        var page = Render<Plans>();
+        page.WaitForAssertion(() => Assert.Contains("No plans yet", page.Markup));
+        page.Find("#planName").Change("Soft");
+        page.Find("#enforcement").Change("soft");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Equal("soft", page.Find("[data-testid=plan-enforcement]").TextContent));
+        Assert.Equal(QuotaEnforcement.Soft, Api.Plans.Single().Limits.QuotaEnforcement);
+    }
+
+    [Fact]
     public void Blocks_ListsBlocksInForce_AndTheToggleAsksTheServerForAll()
     {
         Api.Blocks.Add(new BlockResponse(Guid.NewGuid(), "network", "203.0.113.0/24", null, "scraping", default, DateTimeOffset.UnixEpoch.AddDays(1), null, "ops"));

@@ -13,6 +13,9 @@ public abstract class PortalTestContext : BunitContext
     protected PortalTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+
+        // A chart measures its box in the browser; loose mode would answer null, which it does not expect.
+        JSInterop.Setup<Radzen.Blazor.Rendering.Rect>("Radzen.createChart", _ => true).SetResult(new Radzen.Blazor.Rendering.Rect { Width = 640, Height = 320 });
         Services.AddRadzenComponents();
         Services.AddSingleton<IControlPlaneApi>(Api);
         Services.AddScoped<PortalContext>();

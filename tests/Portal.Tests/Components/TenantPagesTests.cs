@@ -86,23 +86,6 @@ public sealed class TenantPagesTests : PortalTestContext
     }
 
     [Fact]
-    public void Finance_LandingNamesTheInvoiceReadsOfItsTenant_AndIsForFinanceOnly()
-    {
-        Api.Me = FakeControlPlaneApi.As("finance");
-        var page = Render<Finance>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
-        page.WaitForAssertion(() => Assert.Contains($"/api/v1/tenants/{FakeControlPlaneApi.TenantId}/invoices", page.Markup));
-        Assert.Contains("https://cp.example.test/api-reference", page.Markup);
-    }
-
-    [Fact]
-    public void Finance_ForADeveloper_IsNotFound()
-    {
-        Api.Me = FakeControlPlaneApi.As("developer");
-        var page = Render<Finance>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
-        page.WaitForAssertion(() => Assert.Contains("Not found", page.Find("h1").TextContent));
-    }
-
-    [Fact]
     public void Issuers_Register_AppearsWithItsMapping_AndRefusalsAreNextToTheirFields()
     {
         var page = Render<Issuers>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));

@@ -14,7 +14,11 @@ public sealed record TopologyTenant(string TenantId, string Slug, string Model, 
 public static class TopologyAdmin
 {
     /// <summary>A plan, a tenant, an endpoint for <paramref name="upstream"/> and a key.</summary>
-    public static async Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, RecordingUpstream upstream, string model = "chat")
+    public static Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, RecordingUpstream upstream, string model = "chat") =>
+        topology.CreateTenantAsync($"{upstream.BaseAddress.ToString().TrimEnd('/')}/v1", model);
+
+    /// <summary>A plan, a tenant, an endpoint whose upstream base URL is <paramref name="baseUrl"/> (e.g. a model server's <c>/v1</c>) and a key.</summary>
+    public static async Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, string baseUrl, string model)
     {
         using var admin = topology.Admin();
         var plan = await PostAsync(admin, "/api/v1/plans", new
@@ -28,7 +32,7 @@ public static class TopologyAdmin
         await PostAsync(admin, $"/api/v1/tenants/{tenantId}/endpoints", new
         {
             model,
-            baseUrl = $"{upstream.BaseAddress.ToString().TrimEnd('/')}/v1",
+            baseUrl,
             timeoutSeconds = 30,
         });
         var key = await topology.CreateKeyAsync(tenantId, "default");

@@ -1,18 +1,9 @@
-using System.Collections.Frozen;
-
 namespace InferenceGateway.ControlPlane.Features.Billing;
 
-/// <summary>Minor units of ISO 4217 currencies (2 unless listed) and the one rounding rule of every invoice amount.</summary>
+/// <summary>The one rounding rule of every invoice amount, to the currency's minor units (<see cref="Contracts.Admin.CurrencyMinorUnits"/>).</summary>
 internal static class Currencies
 {
-    private static readonly FrozenDictionary<string, int> NotTwo = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["BIF"] = 0, ["CLP"] = 0, ["DJF"] = 0, ["GNF"] = 0, ["ISK"] = 0, ["JPY"] = 0, ["KMF"] = 0, ["KRW"] = 0, ["PYG"] = 0,
-        ["RWF"] = 0, ["UGX"] = 0, ["VND"] = 0, ["VUV"] = 0, ["XAF"] = 0, ["XOF"] = 0, ["XPF"] = 0,
-        ["BHD"] = 3, ["IQD"] = 3, ["JOD"] = 3, ["KWD"] = 3, ["LYD"] = 3, ["OMR"] = 3, ["TND"] = 3,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    public static int MinorUnits(string currency) => NotTwo.GetValueOrDefault(currency, 2);
+    public static int MinorUnits(string currency) => Contracts.Admin.CurrencyMinorUnits.Of(currency);
 
     /// <summary>Half away from zero to the currency's minor unit: 0.125 USD is 0.13, 0.5 JPY is 1.</summary>
     public static decimal Round(decimal amount, string currency) => Math.Round(amount, MinorUnits(currency), MidpointRounding.AwayFromZero);
