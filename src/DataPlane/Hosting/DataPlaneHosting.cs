@@ -75,6 +75,10 @@ public static class DataPlaneHosting
         services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
         services.AddSingleton<RedisConnection>();
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+        services.AddSingleton<ClusterMembership>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
+        services.AddSingleton<ClusterRateLimiters>();
+        services.AddHostedService<ClusterLeaseWorker>();
         services.AddSingleton<JwtCache>();
         services.AddSingleton<JwksCache>();
         services.AddSingleton<JwtValidator>();
