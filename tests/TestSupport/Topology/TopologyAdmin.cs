@@ -14,14 +14,14 @@ public sealed record TopologyTenant(string TenantId, string Slug, string Model, 
 public static class TopologyAdmin
 {
     /// <summary>A plan, a tenant, an endpoint for <paramref name="upstream"/> and a key.</summary>
-    public static async Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, RecordingUpstream upstream, string model = "chat")
+    public static Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, RecordingUpstream upstream, string model = "chat") =>
+        topology.CreateTenantAsync(upstream, new { requestsPerSecondPerKey = 100_000, burstPerKey = 100_000, requestsPerSecondPerTenant = 100_000, burstPerTenant = 100_000 }, model);
+
+    /// <summary>The same, with a plan of the given <c>limits</c> (the plan API's JSON shape).</summary>
+    public static async Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, RecordingUpstream upstream, object limits, string model = "chat")
     {
         using var admin = topology.Admin();
-        var plan = await PostAsync(admin, "/api/v1/plans", new
-        {
-            name = $"plan-{Guid.NewGuid():N}",
-            limits = new { requestsPerSecondPerKey = 100_000, burstPerKey = 100_000, requestsPerSecondPerTenant = 100_000, burstPerTenant = 100_000 },
-        });
+        var plan = await PostAsync(admin, "/api/v1/plans", new { name = $"plan-{Guid.NewGuid():N}", limits });
         var slug = $"t{Guid.NewGuid():N}"[..16];
         var tenant = await PostAsync(admin, "/api/v1/tenants", new { slug, displayName = slug, planId = (string)plan["id"]! });
         var tenantId = (string)tenant["id"]!;
