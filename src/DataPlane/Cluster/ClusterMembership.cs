@@ -34,6 +34,7 @@ internal sealed class ClusterMembership(RedisConnection redis, IOptions<RedisOpt
                     var now = time.GetUtcNow().ToUnixTimeMilliseconds();
                     await database.SortedSetAddAsync(key, node.Value.NodeId, now).ConfigureAwait(false);
                     await database.SortedSetRemoveRangeByScoreAsync(key, double.NegativeInfinity, now - LiveFor.TotalMilliseconds).ConfigureAwait(false);
+                    await database.KeyExpireAsync(key, LiveFor * 3).ConfigureAwait(false);
                     _liveNodes = (int)Math.Max(1, await database.SortedSetLengthAsync(key).ConfigureAwait(false));
                 }
                 catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
