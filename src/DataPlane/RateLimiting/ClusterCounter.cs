@@ -17,9 +17,10 @@ internal struct LimitDecision
 /// One cluster-wide limit (a key's or a tenant's) on this node: the units it leased from the limit's current Redis
 /// window, a lease of the next window fetched before this one ends, and the counts of its Redis-down fallback.
 /// Requests only take from the lease under a short lock; leases are fetched by <see cref="ClusterLeaseWorker"/>,
-/// never on the request path. A node that holds no lease for a window (its first request, or after an idle spell)
-/// admits one request on credit, charged to Redis with its next lease: that is the whole overshoot, one request per
-/// node per window, and none at all while traffic is steady (the next window's lease is then already there).
+/// never on the request path. A node that holds no lease for a window (its first requests, or after an idle spell)
+/// admits up to <see cref="CreditFor"/> requests on credit while its lease is on the way, charged to Redis with that
+/// lease: that is the whole overshoot, at most that many per node per window, and none at all while traffic is
+/// steady (the next window's lease is then already there).
 /// </summary>
 internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
 {
@@ -45,7 +46,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
 
     private bool _pending;
     private long _credit;
-    private bool _creditTaken;
+    private long _creditUsed;
     private long _demand;
     private long _lastAskTicks;
     private double _rate;
@@ -85,16 +86,16 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
                 _available--;
                 decision.Admitted = true;
             }
-            else if (_window < 0 && !_creditTaken)
+            else if (_window < 0 && _creditUsed < CreditFor(Window.Limit))
             {
-                // No lease for this window yet and nothing known against it: one request on credit.
-                _creditTaken = true;
+                // No lease for this window yet and nothing known against it: on credit, until the lease comes.
+                _creditUsed++;
                 _credit++;
                 decision.Admitted = true;
             }
 
             decision.Limit = Window.Limit;
-            decision.Remaining = _window < 0 ? Math.Max(0, Window.Limit - 1) : Math.Max(0, Window.Limit - _counted) + _available;
+            decision.Remaining = _window < 0 ? Math.Max(0, Window.Limit - _creditUsed) : Math.Max(0, Window.Limit - _counted) + _available;
             decision.ResetSeconds = _window < 0
                 ? Math.Max(1, (Window.WindowMs - (unixMs % Window.WindowMs) + 999) / 1000)
                 : Math.Max(1, (long)Math.Ceiling((_endTicks - now) / TicksPerMs / 1000));
@@ -200,6 +201,9 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
         }
     }
 
+    /// <summary>Requests a node without a lease for the window may admit on credit: 1% of the limit, at least one.</summary>
+    internal static long CreditFor(long limit) => Math.Max(1, limit / 100);
+
     /// <summary>A lease holds at most a tenth of the window: a node cannot sit on units the others need.</summary>
     internal static long LeaseCap(long limit) => Math.Max(1, limit / 10);
 
@@ -226,7 +230,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
             _window = -1;
             _available = 0;
             _full = false;
-            _creditTaken = false;
+            _creditUsed = 0;
             if (_nextWindow >= 0)
             {
                 if (now < _nextEndTicks)

@@ -128,6 +128,28 @@ public sealed class RateLeaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Credit_WithoutALeaseYet_AdmitsOnePercentOfTheLimit_ThenWaitsForTheLease()
+    {
+        var counter = new ClusterCounter(_prefix + "credit-only", new ClusterWindow(1000, 1000));
+        var now = Stopwatch.GetTimestamp();
+        var admitted = 0;
+        var asks = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            var decision = default(LimitDecision);
+            counter.TryAdmit(now, 0, ref decision, out var wantsLease);
+            admitted += decision.Admitted ? 1 : 0;
+            asks += wantsLease ? 1 : 0;
+        }
+
+        // The lease is on its way (asked once): 10 of the 1000 go through on credit, and the ask charges them.
+        Assert.Equal(10, admitted);
+        Assert.Equal(1, asks);
+        Assert.Equal(10, counter.PrepareAsk(now).Charge);
+        Assert.Equal(1, ClusterCounter.CreditFor(50));
+    }
+
+    [Fact]
     public void LocalMode_EachNodeAdmitsItsFairShareOfAWindow()
     {
         var counter = new ClusterCounter(_prefix + "local", new ClusterWindow(30, 1000));
