@@ -42,6 +42,21 @@ public sealed record PlanLimitsRequest
 
     /// <summary>Null means every model.</summary>
     public Optional<List<string>?> AllowedModels { get; init; }
+
+    /// <summary><c>node</c> (each node on its own, the default) or <c>cluster</c> (one limit for the fleet, counted in Redis).</summary>
+    public Optional<RateLimitScope> RateLimitScopePerKey { get; init; }
+
+    public Optional<RateLimitScope> RateLimitScopePerTenant { get; init; }
+
+    /// <summary>A cluster limit while Redis is unreachable: <c>local</c> (fair share per node, the default) or <c>closed</c> (429).</summary>
+    public Optional<RateLimitRedisDownMode> RedisDownModePerKey { get; init; }
+
+    public Optional<RateLimitRedisDownMode> RedisDownModePerTenant { get; init; }
+
+    /// <summary>Shadow mode: the rule counts what it would have refused and refuses nothing.</summary>
+    public Optional<bool> ShadowRateLimitPerKey { get; init; }
+
+    public Optional<bool> ShadowRateLimitPerTenant { get; init; }
 }
 
 public sealed record PlanPricesRequest
@@ -85,7 +100,13 @@ public sealed record PlanLimitsResponse(
     IReadOnlyList<string>? AllowedModels,
     int MaxConcurrentRequestsPerKey,
     int MaxConcurrentRequestsPerTenant,
-    QuotaEnforcement QuotaEnforcement);
+    QuotaEnforcement QuotaEnforcement,
+    RateLimitScope RateLimitScopePerKey = RateLimitScope.Node,
+    RateLimitScope RateLimitScopePerTenant = RateLimitScope.Node,
+    RateLimitRedisDownMode RedisDownModePerKey = RateLimitRedisDownMode.Local,
+    RateLimitRedisDownMode RedisDownModePerTenant = RateLimitRedisDownMode.Local,
+    bool ShadowRateLimitPerKey = false,
+    bool ShadowRateLimitPerTenant = false);
 
 public sealed record PlanPricesResponse(
     string Currency,

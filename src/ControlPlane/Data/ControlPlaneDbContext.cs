@@ -87,6 +87,10 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
             e.Property(p => p.Description).HasMaxLength(1000);
             e.Property(p => p.Currency).HasMaxLength(3);
             e.Property(p => p.QuotaEnforcement).HasConversion<string>().HasMaxLength(10);
+            e.Property(p => p.RateLimitScopePerKey).HasConversion<string>().HasMaxLength(10).HasDefaultValue(RateLimitScope.Node);
+            e.Property(p => p.RateLimitScopePerTenant).HasConversion<string>().HasMaxLength(10).HasDefaultValue(RateLimitScope.Node);
+            e.Property(p => p.RedisDownModePerKey).HasConversion<string>().HasMaxLength(10).HasDefaultValue(RateLimitRedisDownMode.Local);
+            e.Property(p => p.RedisDownModePerTenant).HasConversion<string>().HasMaxLength(10).HasDefaultValue(RateLimitRedisDownMode.Local);
             foreach (var price in new[] { nameof(Plan.MonthlyBaseFee), nameof(Plan.PricePer1KRequests), nameof(Plan.PricePer1MInputTokens), nameof(Plan.PricePer1MOutputTokens) })
             {
                 e.Property(price).HasPrecision(18, 6);

@@ -104,6 +104,11 @@ internal sealed class PlanEntry(PlanSnapshot plan)
 
     /// <summary>Null means every model.</summary>
     public FrozenSet<string>? AllowedModels { get; } = plan.AllowedModels?.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The per-key rule: scope, Redis-down mode, shadow.</summary>
+    public RateLimiting.RateRule KeyRule { get; } = RateLimiting.RateRule.From(plan.RateLimitScopePerKey, plan.RedisDownModePerKey, plan.ShadowRateLimitPerKey);
+
+    public RateLimiting.RateRule TenantRule { get; } = RateLimiting.RateRule.From(plan.RateLimitScopePerTenant, plan.RedisDownModePerTenant, plan.ShadowRateLimitPerTenant);
 }
 
 internal sealed class TenantEntry

@@ -88,6 +88,7 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
         var route = request.Route!;
         ResponseHeaderPolicy.Apply(httpContext.Response.Headers, route, proxyResponse);
         httpContext.Response.Headers["X-Request-Id"] = request.RequestId;
+        RateLimiting.RateLimitHeaders.Write(httpContext.Response.Headers, request);
 
         var eventStream = IsEventStream(proxyResponse.Content);
         if (eventStream)

@@ -49,6 +49,11 @@ internal sealed class UsageMeter(TimeProvider time)
         Interlocked.Add(ref counters[MeterSlot.LatencySum], micros);
         Interlocked.Increment(ref counters[MeterSlot.FirstBucket + UsageLatencyBuckets.IndexOf(micros)]);
         AddIfAny(counters, MeterSlot.BytesIn, request.BytesIn);
+        if (request.WouldHaveBeenLimited)
+        {
+            Interlocked.Increment(ref counters[MeterSlot.WouldHaveBeenLimited]);
+        }
+
         AddIfAny(counters, MeterSlot.BytesOut, bytesOut);
         if (request.Usage is { } usage)
         {
@@ -136,5 +141,6 @@ internal sealed class UsageMeter(TimeProvider time)
         EstimatedInputTokens = v[MeterSlot.EstimatedInput],
         EstimatedOutputTokens = v[MeterSlot.EstimatedOutput],
         MalformedUsage = v[MeterSlot.Malformed],
+        WouldHaveBeenLimited = v[MeterSlot.WouldHaveBeenLimited],
     };
 }

@@ -169,11 +169,20 @@ internal sealed partial class FakeControlPlaneApi : IControlPlaneApi
     public Task<PagedList<PlanResponse>> ListPlansAsync(int page = 1, int pageSize = 50, CancellationToken ct = default) =>
         Record(nameof(ListPlansAsync), () => Page(Plans, page, pageSize));
 
+    /// <summary>The last plan the page asked to create.</summary>
+    public PlanRequest? LastPlanRequest { get; private set; }
+
     public Task<PlanResponse> CreatePlanAsync(PlanRequest request, CancellationToken ct = default) =>
         Record(nameof(CreatePlanAsync), () =>
         {
             ThrowCreateFailure();
-            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64, request.Limits?.QuotaEnforcement is { HasValue: true } e ? e.Value : QuotaEnforcement.Hard), new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
+            LastPlanRequest = request;
+            var l = request.Limits;
+            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64,
+                l?.QuotaEnforcement is { HasValue: true } e ? e.Value : QuotaEnforcement.Hard,
+                l?.RateLimitScopePerKey.Value ?? default, l?.RateLimitScopePerTenant.Value ?? default, l?.RedisDownModePerKey.Value ?? default,
+                l?.RedisDownModePerTenant.Value ?? default, l?.ShadowRateLimitPerKey.Value ?? false, l?.ShadowRateLimitPerTenant.Value ?? false),
+                new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
             Plans.Add(plan);
             return plan;
         });

@@ -29,6 +29,12 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         MaxConcurrentRequestsPerKey = p.MaxConcurrentRequestsPerKey ?? Plans.PlanRules.DefaultConcurrentPerKey,
         MaxConcurrentRequestsPerTenant = p.MaxConcurrentRequestsPerTenant ?? Plans.PlanRules.DefaultConcurrentPerTenant,
         AllowedModels = p.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
+        RateLimitScopePerKey = p.RateLimitScopePerKey == RateLimitScope.Cluster ? "cluster" : null,
+        RateLimitScopePerTenant = p.RateLimitScopePerTenant == RateLimitScope.Cluster ? "cluster" : null,
+        RedisDownModePerKey = p.RedisDownModePerKey == RateLimitRedisDownMode.Closed ? "closed" : null,
+        RedisDownModePerTenant = p.RedisDownModePerTenant == RateLimitRedisDownMode.Closed ? "closed" : null,
+        ShadowRateLimitPerKey = p.ShadowRateLimitPerKey ? true : null,
+        ShadowRateLimitPerTenant = p.ShadowRateLimitPerTenant ? true : null,
     };
 
     public static TenantSnapshot Tenant(Tenant t) => new()

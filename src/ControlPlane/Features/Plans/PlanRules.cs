@@ -53,6 +53,12 @@ internal static partial class PlanRules
             plan.MaxConcurrentRequestsPerKey = l.MaxConcurrentRequestsPerKey.Or(plan.MaxConcurrentRequestsPerKey ?? DefaultConcurrentPerKey);
             plan.MaxConcurrentRequestsPerTenant = l.MaxConcurrentRequestsPerTenant.Or(plan.MaxConcurrentRequestsPerTenant ?? DefaultConcurrentPerTenant);
             plan.AllowedModels = l.AllowedModels.HasValue ? l.AllowedModels.Value?.ToList() : plan.AllowedModels;
+            plan.RateLimitScopePerKey = l.RateLimitScopePerKey.Or(plan.RateLimitScopePerKey);
+            plan.RateLimitScopePerTenant = l.RateLimitScopePerTenant.Or(plan.RateLimitScopePerTenant);
+            plan.RedisDownModePerKey = l.RedisDownModePerKey.Or(plan.RedisDownModePerKey);
+            plan.RedisDownModePerTenant = l.RedisDownModePerTenant.Or(plan.RedisDownModePerTenant);
+            plan.ShadowRateLimitPerKey = l.ShadowRateLimitPerKey.Or(plan.ShadowRateLimitPerKey);
+            plan.ShadowRateLimitPerTenant = l.ShadowRateLimitPerTenant.Or(plan.ShadowRateLimitPerTenant);
         }
 
         if (request.Prices is { } p)
@@ -100,6 +106,7 @@ internal static partial class PlanRules
         Concurrency(plan.MaxConcurrentRequestsPerTenant, "limits.maxConcurrentRequestsPerTenant", errors);
 
         ModelList(plan.AllowedModels, "limits.allowedModels", errors);
+        RateLimitRules(plan, errors);
 
         if (!CurrencyRegex().IsMatch(plan.Currency))
         {
@@ -139,6 +146,29 @@ internal static partial class PlanRules
         if (models.Distinct(StringComparer.Ordinal).Count() != models.Count)
         {
             errors.Add(field, "A model is listed twice.");
+        }
+    }
+
+    private static void RateLimitRules(Plan plan, ValidationErrors errors)
+    {
+        if (!Enum.IsDefined(plan.RateLimitScopePerKey))
+        {
+            errors.Add("limits.rateLimitScopePerKey", "The rate-limit scope is node or cluster.");
+        }
+
+        if (!Enum.IsDefined(plan.RateLimitScopePerTenant))
+        {
+            errors.Add("limits.rateLimitScopePerTenant", "The rate-limit scope is node or cluster.");
+        }
+
+        if (!Enum.IsDefined(plan.RedisDownModePerKey))
+        {
+            errors.Add("limits.redisDownModePerKey", "The Redis-down mode is local or closed.");
+        }
+
+        if (!Enum.IsDefined(plan.RedisDownModePerTenant))
+        {
+            errors.Add("limits.redisDownModePerTenant", "The Redis-down mode is local or closed.");
         }
     }
 

@@ -995,11 +995,45 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<string>("RateLimitScopePerKey")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("Node");
+
+                    b.Property<string>("RateLimitScopePerTenant")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("Node");
+
+                    b.Property<string>("RedisDownModePerKey")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("Local");
+
+                    b.Property<string>("RedisDownModePerTenant")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("Local");
+
                     b.Property<double>("RequestsPerSecondPerKey")
                         .HasColumnType("double precision");
 
                     b.Property<double>("RequestsPerSecondPerTenant")
                         .HasColumnType("double precision");
+
+                    b.Property<bool>("ShadowRateLimitPerKey")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ShadowRateLimitPerTenant")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1200,6 +1234,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("WouldHaveBeenLimited")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 

@@ -987,11 +987,45 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RateLimitScopePerKey")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Node");
+
+                    b.Property<string>("RateLimitScopePerTenant")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Node");
+
+                    b.Property<string>("RedisDownModePerKey")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Local");
+
+                    b.Property<string>("RedisDownModePerTenant")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Local");
+
                     b.Property<double>("RequestsPerSecondPerKey")
                         .HasColumnType("REAL");
 
                     b.Property<double>("RequestsPerSecondPerTenant")
                         .HasColumnType("REAL");
+
+                    b.Property<bool>("ShadowRateLimitPerKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShadowRateLimitPerTenant")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -1191,6 +1225,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WouldHaveBeenLimited")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
