@@ -223,6 +223,11 @@ public class GatewayCluster : IAsyncLifetime
         return new TenantSetup(tenantId, slug, model, (string)key["key"]!, (string)key["apiKey"]!["id"]!, (string)plan["id"]!);
     }
 
+    /// <summary>Settings a cluster of a test class's own adds to the control plane (after the shared ones, so they win).</summary>
+    protected internal virtual void ConfigureControlPlane(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+    }
+
     public static async Task<JsonObject> PostAsync(HttpClient client, string url, object body)
     {
         var response = await client.PostAsJsonAsync(url, body);

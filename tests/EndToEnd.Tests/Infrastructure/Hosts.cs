@@ -53,6 +53,7 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
         builder.UseSetting("Logging:LogLevel:InferenceGateway", "Trace");
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(s => s.AddSingleton<IHostResolver>(_cluster.ControlPlaneDns));
+        _cluster.ConfigureControlPlane(builder);
     }
 }
 

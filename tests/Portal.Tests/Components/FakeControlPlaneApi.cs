@@ -212,7 +212,7 @@ internal sealed partial class FakeControlPlaneApi : IControlPlaneApi
         Record(nameof(CreateIssuerAsync), () =>
         {
             ThrowCreateFailure();
-            var issuer = new ExternalIssuerResponse(Guid.NewGuid(), tenantId, request.Name!, request.Issuer!, request.JwksUrl!, request.Audience!, request.ClaimName!, request.Mappings ?? [], "someone", default, default);
+            var issuer = new ExternalIssuerResponse(Guid.NewGuid(), tenantId, request.Name!, request.Issuer!, request.JwksUrl!, request.Audience!, request.ClaimName!, request.Mappings ?? [], "someone", default, default, request.AcceptedTokenTypes ?? ["at+jwt"]);
             Issuers.Add(issuer);
             return issuer;
         });

@@ -2,6 +2,7 @@ using InferenceGateway.Contracts;
 using System.Security.Cryptography;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.ExternalIssuers;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
 using InferenceGateway.Security.Networking;
 
@@ -86,6 +87,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         Audience = i.Audience,
         ClaimName = i.ClaimName,
         Mappings = [.. i.Mappings.OrderBy(m => m.Value, StringComparer.Ordinal).Select(m => m with { AllowedModels = [.. m.AllowedModels.Order(StringComparer.Ordinal)] })],
+        AcceptedTokenTypes = ExternalIssuerTokenTypes.Parse(i.AcceptedTokenTypes),
     };
 
     public static BlockSnapshot Block(Block block) => new()

@@ -494,6 +494,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AcceptedTokenTypes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasDefaultValue("at+jwt");
+
                     b.Property<string>("Audience")
                         .IsRequired()
                         .HasMaxLength(500)

@@ -488,6 +488,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AcceptedTokenTypes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("at+jwt");
+
                     b.Property<string>("Audience")
                         .IsRequired()
                         .HasMaxLength(500)
