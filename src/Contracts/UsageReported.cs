@@ -62,4 +62,7 @@ public sealed record UsageCell
 
     /// <summary>Responses whose reported usage was untrustworthy (negative, huge, not a number) and ignored.</summary>
     public long MalformedUsage { get; init; }
+
+    /// <summary>Requests a spend budget in shadow mode would have refused (they were served).</summary>
+    public long BudgetWouldLimit { get; init; }
 }

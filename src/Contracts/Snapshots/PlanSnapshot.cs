@@ -35,4 +35,7 @@ public sealed record PlanSnapshot
 
     /// <summary>Model slugs the plan allows; null means every model.</summary>
     public IReadOnlyList<string>? AllowedModels { get; init; }
+
+    /// <summary>Spend budgets with the prices to count them; null when the plan has none.</summary>
+    public PlanBudgetSnapshot? Budget { get; init; }
 }

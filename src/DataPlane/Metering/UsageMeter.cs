@@ -50,6 +50,11 @@ internal sealed class UsageMeter(TimeProvider time)
         Interlocked.Increment(ref counters[MeterSlot.FirstBucket + UsageLatencyBuckets.IndexOf(micros)]);
         AddIfAny(counters, MeterSlot.BytesIn, request.BytesIn);
         AddIfAny(counters, MeterSlot.BytesOut, bytesOut);
+        if (request.Budget?.WouldLimit is not null)
+        {
+            Interlocked.Increment(ref counters[MeterSlot.BudgetWouldLimit]);
+        }
+
         if (request.Usage is { } usage)
         {
             AddIfAny(counters, MeterSlot.InputTokens, usage.InputTokens);
@@ -136,5 +141,6 @@ internal sealed class UsageMeter(TimeProvider time)
         EstimatedInputTokens = v[MeterSlot.EstimatedInput],
         EstimatedOutputTokens = v[MeterSlot.EstimatedOutput],
         MalformedUsage = v[MeterSlot.Malformed],
+        BudgetWouldLimit = v[MeterSlot.BudgetWouldLimit],
     };
 }

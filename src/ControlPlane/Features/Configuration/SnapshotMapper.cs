@@ -29,6 +29,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         MaxConcurrentRequestsPerKey = p.MaxConcurrentRequestsPerKey ?? Plans.PlanRules.DefaultConcurrentPerKey,
         MaxConcurrentRequestsPerTenant = p.MaxConcurrentRequestsPerTenant ?? Plans.PlanRules.DefaultConcurrentPerTenant,
         AllowedModels = p.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
+        Budget = Budgets.PlanBudgets.Snapshot(p),
     };
 
     public static TenantSnapshot Tenant(Tenant t) => new()
@@ -38,7 +39,11 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         Status = t.Status == TenantStatus.Active ? TenantState.Active : TenantState.Suspended,
         PlanId = t.PlanId,
         QuotaUsage = t.QuotaPeriodStart is { } period
-            ? new TenantQuotaUsage { PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed }
+            ? new TenantQuotaUsage
+            {
+                PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed,
+                Spend = t.BudgetSpend, Day = t.BudgetDay is { } day ? Instant(day) : null, DaySpend = t.BudgetDaySpend,
+            }
             : null,
     };
 
@@ -158,6 +163,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             ForwardClientAddress = endpoint.ForwardClientAddress,
             StreamMaxDurationSeconds = endpoint.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
             StreamMaxIdleSeconds = endpoint.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
+            MaxOutputTokens = endpoint.MaxOutputTokens,
             ImageRules = imageRules,
             OutputHardening = hardening,
         };
