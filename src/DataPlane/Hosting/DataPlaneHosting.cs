@@ -1,4 +1,5 @@
 using InferenceGateway.DataPlane.Authentication;
+using InferenceGateway.DataPlane.Cluster;
 using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.DataPlane.Forwarding;
 using InferenceGateway.DataPlane.Metering;
@@ -70,6 +71,10 @@ public static class DataPlaneHosting
         services.AddSingleton<ForwardingHandler>();
         services.AddHttpForwarder();
         services.AddSingleton<RateLimiters>();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        services.AddSingleton<RedisConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<JwtCache>();
         services.AddSingleton<JwksCache>();
         services.AddSingleton<JwtValidator>();
