@@ -8,8 +8,11 @@ public static class BudgetRules
 
     public const int MaxOutputTokensCeiling = 1_000_000;
 
-    /// <summary>The largest budget amount, in the plan's currency (far below what the nodes' nano-unit counters can hold).</summary>
-    public const decimal MaxAmount = 1_000_000_000m;
+    /// <summary>
+    /// The largest budget amount, in the plan's currency: 10^15 nano-units, below 2^53, so Redis's Lua (doubles)
+    /// adds budget counters exactly.
+    /// </summary>
+    public const decimal MaxAmount = 1_000_000m;
 
     /// <summary>Budget amounts are counted on the nodes and in Redis in nano-units of the currency (integers).</summary>
     public const decimal NanosPerUnit = 1_000_000_000m;

@@ -11,7 +11,8 @@ internal sealed record UsageRow(
     DateTimeOffset BucketStart, string? Model, string? CredentialId, string? CredentialKind,
     long Requests, long Requests2xx, long Requests3xx, long Requests4xx, long Requests5xx,
     long BytesIn, long BytesOut, long LatencySumMicros, IReadOnlyList<long> LatencyBuckets,
-    long InputTokens, long OutputTokens, long EstimatedInputTokens, long EstimatedOutputTokens, long MalformedUsage);
+    long InputTokens, long OutputTokens, long EstimatedInputTokens, long EstimatedOutputTokens, long MalformedUsage,
+    long BudgetWouldLimit = 0);
 
 internal sealed record UsageTotals(long Requests, long InputTokens, long OutputTokens, long EstimatedInputTokens, long EstimatedOutputTokens, long BytesIn, long BytesOut);
 
@@ -56,6 +57,7 @@ internal static class UsageRows
             rows.Sum(r => r.Requests), rows.Sum(r => r.Requests2xx), rows.Sum(r => r.Requests3xx), rows.Sum(r => r.Requests4xx), rows.Sum(r => r.Requests5xx),
             rows.Sum(r => r.BytesIn), rows.Sum(r => r.BytesOut), rows.Sum(r => r.LatencySumMicros), buckets,
             rows.Sum(r => r.InputTokens), rows.Sum(r => r.OutputTokens), rows.Sum(r => r.EstimatedInputTokens), rows.Sum(r => r.EstimatedOutputTokens),
-            rows.Sum(r => r.MalformedUsage));
+            rows.Sum(r => r.MalformedUsage),
+            rows.Sum(r => r.BudgetWouldLimit));
     }
 }

@@ -805,6 +805,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(8192)
                         .HasColumnType("character varying(8192)");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -924,6 +927,37 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.PrimitiveCollection<List<string>>("AllowedModels")
                         .HasColumnType("text[]");
 
+                    b.Property<decimal?>("BudgetKeyDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetKeyMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<decimal?>("BudgetKeyMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<decimal?>("BudgetTenantDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetTenantMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<decimal?>("BudgetTenantMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetWhenRedisDown")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
                     b.Property<int>("BurstPerKey")
                         .HasColumnType("integer");
 
@@ -1018,6 +1052,17 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("BudgetDay")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("BudgetDaySpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<decimal>("BudgetSpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1102,6 +1147,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("BucketStart")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BudgetWouldLimit")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("BytesIn")
                         .HasColumnType("bigint");
