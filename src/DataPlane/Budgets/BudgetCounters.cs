@@ -3,8 +3,13 @@ namespace InferenceGateway.DataPlane.Budgets;
 /// <summary>The counters of a rule at an instant: one for the calendar month (UTC) and one for the day, when the plan sets them.</summary>
 internal static class BudgetCounters
 {
-    public static BudgetCounter[] Tenant(BudgetPolicy policy, DateTimeOffset now) =>
-        Of("t", policy.TenantId, policy.TenantMonthly, policy.TenantDaily, policy.MonthFloor(now), policy.DayFloor(now), now);
+    /// <summary>
+    /// An enforced rule counts from the ledger's spend; a shadow rule only from what it would have admitted (the
+    /// ledger also holds what it would have refused, which was served), so it counts exactly what enforcing would.
+    /// </summary>
+    public static BudgetCounter[] Tenant(BudgetPolicy policy, DateTimeOffset now) => policy.TenantShadow
+        ? Of("t", policy.TenantId, policy.TenantMonthly, policy.TenantDaily, 0, 0, now)
+        : Of("t", policy.TenantId, policy.TenantMonthly, policy.TenantDaily, policy.MonthFloor(now), policy.DayFloor(now), now);
 
     /// <summary>Credential counters start from zero: the ledger's push carries tenant figures only (see the README).</summary>
     public static BudgetCounter[] Key(BudgetPolicy policy, Guid credentialId, DateTimeOffset now) =>
