@@ -91,4 +91,7 @@ public interface IControlPlaneApi
     /// </summary>
     Task<PagedList<AuditEventResponse>> ListAuditAsync(
         Guid? tenantId = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50, CancellationToken ct = default);
+
+    /// <summary>The tenant's spend budgets: spent, limit and remaining this month and today, per tenant and per credential.</summary>
+    Task<TenantBudgetResponse> GetBudgetAsync(Guid tenantId, CancellationToken ct = default);
 }

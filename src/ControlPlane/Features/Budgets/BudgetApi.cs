@@ -8,19 +8,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InferenceGateway.ControlPlane.Features.Budgets;
 
-/// <summary>A tenant's spend budgets: spent (from the ledger, at the plan's prices), limit and remaining, per tenant and per credential.</summary>
-internal sealed record BudgetStatus(
-    Guid TenantId, string Currency, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, DateTimeOffset Day,
-    string TenantMode, string KeyMode, string WhenRedisDown,
-    BudgetLine Monthly, BudgetLine Daily, IReadOnlyList<CredentialBudget> Credentials,
-    long WouldHaveBeenLimited);
-
-/// <summary>Limit null means no budget; remaining is never below zero.</summary>
-internal sealed record BudgetLine(decimal Spent, decimal? Limit, decimal? Remaining, bool Exhausted);
-
-/// <summary>A credential's spend this month and today against the plan's per-credential budgets.</summary>
-internal sealed record CredentialBudget(string CredentialId, string CredentialKind, BudgetLine Monthly, BudgetLine Daily);
-
 internal static class BudgetApi
 {
     public static RouteGroupBuilder MapBudgetApi(this RouteGroupBuilder tenant)
@@ -31,7 +18,7 @@ internal static class BudgetApi
         return tenant;
     }
 
-    private static async Task<Results<Ok<BudgetStatus>, ProblemHttpResult>> GetBudgetAsync(Guid tenantId, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<TenantBudgetResponse>, ProblemHttpResult>> GetBudgetAsync(Guid tenantId, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
     {
         var plan = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Plan).FirstOrDefaultAsync(ct);
         if (plan is null)
@@ -64,12 +51,12 @@ internal static class BudgetApi
             {
                 var month = g.Sum(r => PlanBudgets.Spend(plan, r.Requests, r.Input, r.Output));
                 var today = g.Where(r => r.Today).Sum(r => PlanBudgets.Spend(plan, r.Requests, r.Input, r.Output));
-                return new CredentialBudget(g.Key.CredentialId, UsageRows.Kind(g.Key.CredentialKind), Line(month, plan.BudgetKeyMonthly), Line(today, plan.BudgetKeyDaily));
+                return new CredentialBudgetResponse(g.Key.CredentialId, UsageRows.Kind(g.Key.CredentialKind), Line(month, plan.BudgetKeyMonthly), Line(today, plan.BudgetKeyDaily));
             })
             .ToList();
         var monthly = rows.Sum(r => PlanBudgets.Spend(plan, r.Requests, r.Input, r.Output));
         var daily = rows.Where(r => r.Today).Sum(r => PlanBudgets.Spend(plan, r.Requests, r.Input, r.Output));
-        return TypedResults.Ok(new BudgetStatus(
+        return TypedResults.Ok(new TenantBudgetResponse(
             tenantId, plan.Currency, start, end, day,
             Mode(plan.BudgetTenantMode), Mode(plan.BudgetKeyMode), plan.BudgetWhenRedisDown.ToString().ToLowerInvariant(),
             Line(monthly, plan.BudgetTenantMonthly), Line(daily, plan.BudgetTenantDaily), credentials,
@@ -78,7 +65,7 @@ internal static class BudgetApi
 
     private static string Mode(BudgetMode mode) => mode.ToString().ToLowerInvariant();
 
-    internal static BudgetLine Line(decimal spent, decimal? limit)
+    internal static BudgetLineResponse Line(decimal spent, decimal? limit)
     {
         spent = decimal.Round(spent, 6, MidpointRounding.AwayFromZero);
         return new(spent, limit, limit is { } l ? Math.Max(0, l - spent) : null, limit is { } max && spent >= max);

@@ -70,13 +70,13 @@ internal static class PlanBudgets
     public static PlanBudgetSnapshot? Snapshot(Plan p) => !Any(p) ? null : new()
     {
         Currency = p.Currency,
-        PricePer1KRequests = p.PricePer1KRequests,
-        PricePer1MInputTokens = p.PricePer1MInputTokens,
-        PricePer1MOutputTokens = p.PricePer1MOutputTokens,
-        TenantMonthly = p.BudgetTenantMonthly,
-        TenantDaily = p.BudgetTenantDaily,
-        KeyMonthly = p.BudgetKeyMonthly,
-        KeyDaily = p.BudgetKeyDaily,
+        PricePer1KRequests = Canonical(p.PricePer1KRequests),
+        PricePer1MInputTokens = Canonical(p.PricePer1MInputTokens),
+        PricePer1MOutputTokens = Canonical(p.PricePer1MOutputTokens),
+        TenantMonthly = Canonical(p.BudgetTenantMonthly),
+        TenantDaily = Canonical(p.BudgetTenantDaily),
+        KeyMonthly = Canonical(p.BudgetKeyMonthly),
+        KeyDaily = Canonical(p.BudgetKeyDaily),
         TenantMode = Mode(p.BudgetTenantMode),
         KeyMode = Mode(p.BudgetKeyMode),
         WhenRedisDown = p.BudgetWhenRedisDown == BudgetRedisDown.Local ? "local" : "closed",
@@ -85,6 +85,14 @@ internal static class PlanBudgets
     /// <summary>Spend at the plan's list prices (before included units): what budgets count.</summary>
     public static decimal Spend(Plan p, long requests, long inputTokens, long outputTokens) =>
         requests * p.PricePer1KRequests / 1000m + inputTokens * p.PricePer1MInputTokens / 1_000_000m + outputTokens * p.PricePer1MOutputTokens / 1_000_000m;
+
+    /// <summary>
+    /// An amount without trailing zeros: the database gives 1.000000 where a request set 1, and a delta must carry
+    /// the same JSON (and content hash) as the compiler's snapshot.
+    /// </summary>
+    public static decimal Canonical(decimal value) => decimal.Round(value, 6, MidpointRounding.AwayFromZero) / 1.000000000000000000000000000000000m;
+
+    public static decimal? Canonical(decimal? value) => value is { } v ? Canonical(v) : null;
 
     private static string Mode(BudgetMode mode) => mode == BudgetMode.Shadow ? "shadow" : "enforce";
 

@@ -42,7 +42,8 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             ? new TenantQuotaUsage
             {
                 PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed,
-                Spend = t.BudgetSpend, Day = t.BudgetDay is { } day ? Instant(day) : null, DaySpend = t.BudgetDaySpend,
+                Spend = Budgets.PlanBudgets.Canonical(t.BudgetSpend), Day = t.BudgetDay is { } day ? Instant(day) : null,
+                DaySpend = Budgets.PlanBudgets.Canonical(t.BudgetDaySpend),
             }
             : null,
     };
