@@ -20,6 +20,11 @@ public static class ConfigurationDefaults
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
+                // A failed command or query is logged by EF Core with its stack trace, once per attempt, and then
+                // thrown to its caller, which reports it (a 503 with one warning during a database outage, the
+                // exception handler for anything else): the caller's line is the one to read.
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Critical",
+                ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Query"] = "Critical",
                 // MassTransit logs every reconnect attempt and every publish lost to an outage with a stack trace;
                 // BusConnectionLog reports an outage once when it starts and once when it ends, and the publishers
                 // (outbox relay, heartbeats) report their own failures. Consumer faults stay visible.

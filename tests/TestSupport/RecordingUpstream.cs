@@ -38,6 +38,9 @@ public sealed class RecordingUpstream : IAsyncDisposable
 
     public IReadOnlyCollection<RecordedRequest> Requests => _requests;
 
+    /// <summary>False: answer every request with <c>{}</c> at once and record nothing (load in measurements).</summary>
+    public bool KeepRequests { get; set; } = true;
+
     /// <summary>Status, headers and body of the next answers (default 200 with a small JSON body naming this upstream).</summary>
     public Func<HttpContext, Task>? Respond { get; set; }
 
@@ -50,6 +53,14 @@ public sealed class RecordingUpstream : IAsyncDisposable
         var upstream = new RecordingUpstream(app) { Name = name };
         app.Run(async context =>
         {
+            if (!upstream.KeepRequests)
+            {
+                // A measurement's load: answer at once, keep nothing.
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync("{}");
+                return;
+            }
+
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);

@@ -51,10 +51,13 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (write is not null)
         {
+            // A bulk write (and its entities) first, before the revision row is locked: concurrent batches overlap.
             await write(cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // The revision, then one save of everything (entities, audit, revision row, outbox row): the fewest round
+        // trips between the admin call and the commit the relay waits for.
         await publisher.AddRevisionAsync(delta, audit.Action, Now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         publisher.Committed();

@@ -9,9 +9,15 @@ using Microsoft.Extensions.Options;
 
 namespace InferenceGateway.ControlPlane.Messaging;
 
-/// <summary>Keeps the fleet view: the latest heartbeat of every node.</summary>
-internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, IOptions<NodeAuthOptions> nodes, TimeProvider time) : IConsumer<DataPlaneHeartbeat>
+/// <summary>
+/// Keeps the fleet view: the latest heartbeat of every node. While the database is unreachable, heartbeats are
+/// dropped (the next one says the same, and newer) with one warning when the outage starts and one line when it ends.
+/// </summary>
+internal sealed partial class HeartbeatConsumer(ControlPlaneDbContext db, IOptions<NodeAuthOptions> nodes, TimeProvider time, ILogger<HeartbeatConsumer> logger)
+    : IConsumer<DataPlaneHeartbeat>
 {
+    private static int _dropped;
+
     /// <summary>Moves each used key's last-used time forward (never back: nodes report independently).</summary>
     private async Task RecordKeyUseAsync(IReadOnlyList<KeyUse> uses, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -25,6 +31,28 @@ internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, IOptions<NodeA
     }
 
     public async Task Consume(ConsumeContext<DataPlaneHeartbeat> context)
+    {
+        try
+        {
+            await RecordAsync(context);
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            if (Interlocked.Increment(ref _dropped) == 1)
+            {
+                LogOutage(logger);
+            }
+
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
+        {
+            LogRecovered(logger, dropped);
+        }
+    }
+
+    private async Task RecordAsync(ConsumeContext<DataPlaneHeartbeat> context)
     {
         var beat = context.Message;
         var nodeId = beat.NodeId.Length > 100 ? beat.NodeId[..100] : beat.NodeId;
@@ -71,6 +99,12 @@ internal sealed class HeartbeatConsumer(ControlPlaneDbContext db, IOptions<NodeA
             // Two replicas saw the node's first heartbeat at once; the next heartbeat updates the row.
         }
     }
+
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "The database is unreachable; node heartbeats are dropped until it is back (the fleet view shows the last ones recorded)")]
+    private static partial void LogOutage(ILogger logger);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "The database is reachable again; recording node heartbeats after dropping {Dropped}")]
+    private static partial void LogRecovered(ILogger logger, int dropped);
 
     private static string? Cut(string? value, int length) => value is { } v && v.Length > length ? v[..length] : value;
 }

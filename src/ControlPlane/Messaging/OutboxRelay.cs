@@ -21,6 +21,7 @@ internal sealed partial class OutboxRelay(
     private const long AdvisoryLockKey = 0x1697_0001;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
+    private AsyncServiceScope? _lease;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,6 +41,9 @@ internal sealed partial class OutboxRelay(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // A broken connection (a database outage) or a failed publish: start the next attempt afresh.
+                await ReleaseLeaseAsync();
+
                 // One warning per outage, not one per retry.
                 if (failures == 0)
                 {
@@ -61,23 +65,23 @@ internal sealed partial class OutboxRelay(
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await ReleaseLeaseAsync();
+    }
+
     /// <summary>Publishes up to one batch; true when more rows may be waiting.</summary>
     private async Task<bool> RelayBatchAsync(CancellationToken stoppingToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
-        // PostgreSQL: one replica relays at a time. SQLite (standalone, one process) needs no lock, and an open
-        // read transaction there would hold back admin writes while a publish waits.
-        await using var transaction = db.IsSqlite ? null : await db.Database.BeginTransactionAsync(stoppingToken);
-        if (transaction is not null)
+        if (await LeaseAsync(stoppingToken) is not { } db)
         {
-            var locked = await db.Database.SqlQueryRaw<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLockKey}) AS \"Value\"").ToListAsync(stoppingToken);
-            if (!locked.Single())
-            {
-                return false;
-            }
+            return false;
         }
 
+        // The fast path of a revocation: one read, the publish, then the bookkeeping (one update), on a connection
+        // that already holds the lock; no transaction, no new context per batch.
+        db.ChangeTracker.Clear();
         var pending = await db.OutboxMessages.Where(m => m.SentAt == null && m.SkippedAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(stoppingToken);
         foreach (var row in pending)
         {
@@ -90,6 +94,8 @@ internal sealed partial class OutboxRelay(
                 continue;
             }
 
+            var revision = (message as ConfigRevisionPublished)?.Revision ?? -1;
+            LogPicked(logger, row.MessageType, revision);
             row.Attempts++;
             try
             {
@@ -102,30 +108,90 @@ internal sealed partial class OutboxRelay(
             {
                 row.LastError = $"{ex.GetType().Name}: publish not confirmed";
                 await db.SaveChangesAsync(CancellationToken.None);
-                if (transaction is not null)
-                {
-                    await transaction.CommitAsync(CancellationToken.None);
-                }
-
                 throw;
             }
 
             row.SentAt = time.GetUtcNow();
             row.LastError = null;
-            LogPublished(logger, row.MessageType, row.MessageId);
+            LogPublished(logger, row.MessageType, row.MessageId, revision);
         }
 
         await db.SaveChangesAsync(stoppingToken);
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(stoppingToken);
-        }
-
         return pending.Count == BatchSize;
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Published {MessageType} {MessageId}")]
-    private static partial void LogPublished(ILogger logger, string messageType, Guid messageId);
+    /// <summary>
+    /// The relay's own database context on an open connection, kept from batch to batch. On PostgreSQL that
+    /// connection holds a session advisory lock, so one replica relays at a time (the lock goes with the connection
+    /// if the process or the connection dies); null while another replica holds it. SQLite (standalone, one
+    /// process) needs no lock.
+    /// </summary>
+    private async Task<ControlPlaneDbContext?> LeaseAsync(CancellationToken stoppingToken)
+    {
+        if (_lease is { } held)
+        {
+            return held.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        }
+
+        var scope = scopes.CreateAsyncScope();
+        try
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+            await db.Database.OpenConnectionAsync(stoppingToken);
+            if (!db.IsSqlite)
+            {
+                var locked = await db.Database.SqlQueryRaw<bool>($"SELECT pg_try_advisory_lock({AdvisoryLockKey}) AS \"Value\"").ToListAsync(stoppingToken);
+                if (!locked.Single())
+                {
+                    await scope.DisposeAsync();
+                    return null;
+                }
+            }
+
+            _lease = scope;
+            return db;
+        }
+        catch
+        {
+            await scope.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Gives the connection (and with it the lock) back: after a failure, and when stopping.</summary>
+    private async Task ReleaseLeaseAsync()
+    {
+        if (_lease is not { } held)
+        {
+            return;
+        }
+
+        _lease = null;
+        var db = held.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        if (!db.IsSqlite)
+        {
+            // The pool resets a connection's session state only when it hands it out again, so an idle pooled
+            // connection would keep the lock: unlock now, or (connection broken) keep it out of the pool.
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await db.Database.SqlQueryRaw<bool>($"SELECT pg_advisory_unlock({AdvisoryLockKey}) AS \"Value\"").ToListAsync(timeout.Token);
+            }
+            catch (Exception)
+            {
+                Npgsql.NpgsqlConnection.ClearPool((Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
+            }
+        }
+
+        await held.DisposeAsync();
+    }
+
+    // Debug timestamps of the propagation path (bench/propagation.sh reads them): picked, then confirmed by the broker.
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Published {MessageType} {MessageId} revision {Revision}")]
+    private static partial void LogPublished(ILogger logger, string messageType, Guid messageId, long revision);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Relaying {MessageType} revision {Revision}")]
+    private static partial void LogPicked(ILogger logger, string messageType, long revision);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Outbox relay cannot publish ({Error}); the changes stay in the outbox and are retried until the broker confirms them")]
     private static partial void LogRelayFailed(ILogger logger, string error);

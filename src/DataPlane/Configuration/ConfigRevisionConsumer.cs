@@ -9,11 +9,13 @@ namespace InferenceGateway.DataPlane.Configuration;
 /// applies when it comes. Anything else (a notice of a revision to pull, another epoch, a delta that does not follow
 /// the held revision) makes the node pull over the authenticated API; nothing from the bus replaces its state.
 /// </summary>
-internal sealed class ConfigRevisionConsumer(NodeConfig config, DeltaVerifier verifier, ConfigSynchronizer synchronizer) : IConsumer<ConfigRevisionPublished>
+internal sealed partial class ConfigRevisionConsumer(NodeConfig config, DeltaVerifier verifier, ConfigSynchronizer synchronizer, ILogger<ConfigRevisionConsumer> logger)
+    : IConsumer<ConfigRevisionPublished>
 {
     public Task Consume(ConsumeContext<ConfigRevisionPublished> context)
     {
         var message = context.Message;
+        LogReceived(logger, message.Revision);
         if (message.Epoch != config.Epoch)
         {
             // Another epoch: the control plane's history started over. Only a pulled snapshot can say what holds now.
@@ -56,4 +58,8 @@ internal sealed class ConfigRevisionConsumer(NodeConfig config, DeltaVerifier ve
 
         return Task.CompletedTask;
     }
+
+    // A Debug timestamp of the propagation path (bench/propagation.sh reads it): the message reached this node.
+    [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Received revision {Revision} from the bus")]
+    private static partial void LogReceived(ILogger logger, long revision);
 }

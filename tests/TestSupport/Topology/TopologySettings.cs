@@ -75,7 +75,13 @@ public sealed class TopologySettings
         settings["Bus__EntityPrefix"] = broker.EntityPrefix;
         settings["Logging__Console__FormatterName"] = "simple";
         settings["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        settings["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        // UTC to the microsecond: bench/propagation.sh lines up the processes' timestamps of each revocation.
+        settings["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.ffffff ";
+        settings["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
+        // The propagation path's own timestamps (one line per message, at Debug): revision committed, relay picked and confirmed, node received.
+        settings["Logging__LogLevel__InferenceGateway.ControlPlane.Messaging.OutboxRelay"] = "Debug";
+        settings["Logging__LogLevel__InferenceGateway.ControlPlane.Features.Configuration.ConfigPublisher"] = "Debug";
+        settings["Logging__LogLevel__InferenceGateway.DataPlane.Configuration.ConfigRevisionConsumer"] = "Debug";
         settings["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
         return settings;
     }

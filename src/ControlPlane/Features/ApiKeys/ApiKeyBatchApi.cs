@@ -62,7 +62,7 @@ internal static class ApiKeyBatchApi
             };
             keys.Add(key);
             answers.Add(new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
-            delta.Add(new ApiKeyChanged { Key = SnapshotMapper.Key(key, changes.Now) });
+            delta.Add(new ApiKeyChanged { Key = SnapshotMapper.Key(key) });
         }
 
         Func<CancellationToken, Task>? copy = null;

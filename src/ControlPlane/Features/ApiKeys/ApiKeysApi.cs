@@ -71,7 +71,7 @@ internal static class ApiKeysApi
         };
         db.ApiKeys.Add(key);
         changes.Audit(tenant.Id, "api_key.created", $"api_key/{key.Id}", $"Issued key '{key.Name}' ({ApiKeyText.DisplayPrefix(publicId)}).");
-        await changes.CommitAsync([new ApiKeyChanged { Key = SnapshotMapper.Key(key, changes.Now) }], ct);
+        await changes.CommitAsync([new ApiKeyChanged { Key = SnapshotMapper.Key(key) }], ct);
         return TypedResults.Created(
             $"/api/v1/tenants/{tenant.Id}/api-keys/{key.Id}",
             new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
@@ -180,7 +180,7 @@ internal static class ApiKeysApi
         key.RotatedAt = changes.Now;
         key.Version++;
         changes.Audit(tenantId, "api_key.rotated", $"api_key/{key.Id}", $"Rotated key '{key.Name}' ({ApiKeyText.DisplayPrefix(key.PublicId)}); the old secret stays valid for {grace} s.");
-        await changes.CommitAsync([new ApiKeyChanged { Key = SnapshotMapper.Key(key, changes.Now) }], ct);
+        await changes.CommitAsync([new ApiKeyChanged { Key = SnapshotMapper.Key(key) }], ct);
         return TypedResults.Ok(new ApiKeySecretResponse(ApiKeyResponse.From(key, changes.Now), secret));
     }
 }

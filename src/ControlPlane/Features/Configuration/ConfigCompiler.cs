@@ -8,7 +8,8 @@ using Microsoft.EntityFrameworkCore;
 namespace InferenceGateway.ControlPlane.Features.Configuration;
 
 /// <summary>The outcome of compiling: the snapshot, and every item left out of it with the reason.</summary>
-internal sealed record CompileResult(long Revision, ConfigSnapshot Snapshot, IReadOnlyList<string> Problems);
+/// <remarks><see cref="Keys"/> are the snapshot's keys in compact form (its <c>Keys</c> list is a view over them); <see cref="KeySum"/> their sum.</remarks>
+internal sealed record CompileResult(long Revision, ConfigSnapshot Snapshot, IReadOnlyList<string> Problems, CompactKey[] Keys, KeySum KeySum);
 
 /// <summary>
 /// Turns the database into the immutable snapshot data-plane nodes run on. It reads everything in one
@@ -32,21 +33,11 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         var plans = await db.Plans.AsNoTracking().ToListAsync(cancellationToken);
         var tenants = await db.Tenants.AsNoTracking().ToListAsync(cancellationToken);
         var endpoints = await db.ModelEndpoints.AsNoTracking().Where(e => e.Enabled).ToListAsync(cancellationToken);
-        // Only the columns a snapshot carries: at a million keys, names and audit columns are most of the bytes read.
-        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null)
-            .Select(k => new ApiKey
-            {
-                Id = k.Id, TenantId = k.TenantId, Name = string.Empty, PublicId = k.PublicId, SecretHash = k.SecretHash,
-                PreviousSecretHash = k.PreviousSecretHash, PreviousSecretExpiresAt = k.PreviousSecretExpiresAt,
-                AllowedModels = k.AllowedModels, ExpiresAt = k.ExpiresAt, CreatedBy = string.Empty,
-            })
-            .ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
         var blocks = await db.Blocks.AsNoTracking().Where(b => b.LiftedAt == null && b.ExpiresAt > now).ToListAsync(cancellationToken);
         var clients = await db.OAuthClients.AsNoTracking().Where(c => c.RevokedAt == null).ToListAsync(cancellationToken);
         var externalIssuers = await db.ExternalIssuers.AsNoTracking().ToListAsync(cancellationToken);
         var signingKeys = await db.SigningKeys.AsNoTracking().Where(k => k.Use == Data.Identity.SigningKeyUse.Signing).ToListAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
 
         // Anything that cannot be served safely is left out and reported, item by item. The rest of the
         // configuration still flows: one broken endpoint must not hold back a revocation or a block.
@@ -79,6 +70,10 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
         }
 
         var tenantsById = validTenants.ToDictionary(t => t.Id);
+
+        // The keys last and streamed, in the same read: at a million keys they are nearly all of it.
+        var (keys, keySum) = await CompiledKeys.ReadAsync(db, tenantsById.Keys.ToHashSet(), problems, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         var routes = new List<RouteSnapshot>(endpoints.Count);
         foreach (var endpoint in endpoints.Where(e => tenantsById.ContainsKey(e.TenantId)).OrderBy(e => e.Id))
         {
@@ -94,23 +89,6 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             routes.RemoveAll(r => r.TenantSlug == duplicate.Key.TenantSlug && r.Model == duplicate.Key.Model);
         }
 
-        var validKeys = new List<ApiKey>();
-        foreach (var key in keys.Where(k => tenantsById.ContainsKey(k.TenantId)))
-        {
-            if (key.SecretHash.Length != 32 || key.PreviousSecretHash is { Length: not 32 })
-            {
-                problems.Add($"api key {key.Id} left out: its hash is invalid");
-            }
-            else if (CompactKey.PackPublicId(key.PublicId) is null)
-            {
-                problems.Add($"api key {key.Id} left out: its public id is not 12 base32 characters");
-            }
-            else if (key.ExpiresAt is not { } expires || expires > now)
-            {
-                validKeys.Add(key);
-            }
-        }
-
         var content = new ConfigSnapshot
         {
             Revision = 0,
@@ -119,7 +97,6 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             Plans = validPlans.OrderBy(p => p.Id).Select(SnapshotMapper.Plan).ToList(),
             Tenants = validTenants.OrderBy(t => t.Id).Select(SnapshotMapper.Tenant).ToList(),
             Routes = routes.OrderBy(r => r.TenantSlug, StringComparer.Ordinal).ThenBy(r => r.Model, StringComparer.Ordinal).ToList(),
-            Keys = validKeys.OrderBy(k => k.Id).Select(k => SnapshotMapper.Key(k, now)).ToList(),
             Blocks = blocks.OrderBy(b => b.Id).Select(SnapshotMapper.Block).ToList(),
             OAuthClients = clients.Where(c => tenantsById.ContainsKey(c.TenantId)).OrderBy(c => c.Id).Select(SnapshotMapper.OAuthClient).ToList(),
             ExternalIssuers = externalIssuers.Where(i => tenantsById.ContainsKey(i.TenantId)).OrderBy(i => i.Id).Select(SnapshotMapper.ExternalIssuer).ToList(),
@@ -130,9 +107,10 @@ internal sealed class ConfigCompiler(ControlPlaneDbContext db, SnapshotMapper ma
             Revision = revision,
             Epoch = state.Epoch,
             CompiledAt = now,
-            ContentHash = ConfigContent.Hash(content),
+            ContentHash = ConfigContent.Combine(ConfigContent.RestDigest(content), keySum),
             SigningKeys = signer.PublicKeys,
+            Keys = new CompactKeyList(keys),
         };
-        return new CompileResult(revision, snapshot, problems);
+        return new CompileResult(revision, snapshot, problems, keys, keySum);
     }
 }

@@ -18,9 +18,11 @@ namespace InferenceGateway.ControlPlane.Features.Configuration;
 /// signed payload. A delta that carries an upstream credential is never put on the bus: its message only says the
 /// revision exists, and nodes fetch it over the authenticated snapshot API; its revision row is stored encrypted.
 /// </remarks>
-internal sealed class ConfigPublisher(ControlPlaneDbContext db, OutboxSignal outbox, ConfigSigner signer, IDataProtectionProvider protection)
+internal sealed partial class ConfigPublisher(
+    ControlPlaneDbContext db, OutboxSignal outbox, ConfigSigner signer, IDataProtectionProvider protection, ILogger<ConfigPublisher> logger)
 {
     private const string Purpose = "InferenceGateway.ConfigRevisionChanges.v1";
+    private long _added;
 
     /// <summary>Adds the revision of <paramref name="delta"/> and its outbox row to the open transaction.</summary>
     public async Task<long> AddRevisionAsync(IReadOnlyList<ConfigChange> delta, string cause, DateTimeOffset now, CancellationToken cancellationToken)
@@ -30,9 +32,10 @@ internal sealed class ConfigPublisher(ControlPlaneDbContext db, OutboxSignal out
             throw new ArgumentException("Every configuration change travels as a delta.", nameof(delta));
         }
 
-        // Taking the next revision locks the revision row until commit, so revisions commit in order.
-        var revision = await NextRevisionAsync(cancellationToken);
-        var epoch = await db.ConfigState.AsNoTracking().Select(s => s.Epoch).SingleAsync(cancellationToken);
+        // Taking the next revision locks the revision row until commit, so revisions commit in order. One round
+        // trip gives the revision and its epoch.
+        var (revision, epoch) = await NextRevisionAsync(cancellationToken);
+        _added = revision;
         var changesJson = JsonSerializer.Serialize(delta, ContractJson.Options);
         var secret = delta.Any(c => c.CarriesSecret);
         db.ConfigRevisions.Add(new ConfigRevision
@@ -60,6 +63,9 @@ internal sealed class ConfigPublisher(ControlPlaneDbContext db, OutboxSignal out
         }
 
         db.OutboxMessages.Add(OutboxMessageFactory.Create(message, message.MessageId, now));
+
+        // Saves whatever else the caller's transaction holds too: the entity change, its audit row, the revision
+        // and the outbox row go to the database in one batch.
         await db.SaveChangesAsync(cancellationToken);
         return revision;
     }
@@ -72,13 +78,22 @@ internal sealed class ConfigPublisher(ControlPlaneDbContext db, OutboxSignal out
     }
 
     /// <summary>Wakes the relay; call after the transaction holding the revision committed.</summary>
-    public void Committed() => outbox.Notify();
-
-    private async Task<long> NextRevisionAsync(CancellationToken cancellationToken)
+    public void Committed()
     {
-        var next = await db.Database
-            .SqlQueryRaw<long>("""UPDATE "ConfigState" SET "Revision" = "Revision" + 1 WHERE "Id" = 1 RETURNING "Revision" AS "Value" """)
+        LogCommitted(logger, _added);
+        outbox.Notify();
+    }
+
+    // A Debug timestamp of the propagation path (bench/propagation.sh reads it): the revision is in the database.
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Committed revision {Revision}")]
+    private static partial void LogCommitted(ILogger logger, long revision);
+
+    private async Task<(long Revision, Guid Epoch)> NextRevisionAsync(CancellationToken cancellationToken)
+    {
+        var next = await db.ConfigState
+            .FromSqlRaw("""UPDATE "ConfigState" SET "Revision" = "Revision" + 1 WHERE "Id" = 1 RETURNING *""")
+            .AsNoTracking()
             .ToListAsync(cancellationToken);
-        return next.Single();
+        return (next.Single().Revision, next.Single().Epoch);
     }
 }

@@ -58,7 +58,7 @@ internal static class SnapshotApi
         // served a database since restored), gets the full snapshot, which replaces its state.
         if (since is { } from && from <= current && current - from <= MaxDeltaRevisions && (epoch is null || epoch == state.Epoch))
         {
-            if (from == current && hash is not null && hash != (await cache.GetAsync(state.Epoch, current, ct)).Snapshot.ContentHash)
+            if (from == current && hash is not null && hash != await cache.ContentHashAsync(state.Epoch, current, ct))
             {
                 // Same revision, other content: the node drifted; it gets the full snapshot below.
             }

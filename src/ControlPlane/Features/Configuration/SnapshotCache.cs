@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Text.Json;
 using InferenceGateway.Contracts;
 using InferenceGateway.Contracts.Snapshots;
+using InferenceGateway.ControlPlane.Data;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace InferenceGateway.ControlPlane.Features.Configuration;
 
@@ -16,11 +18,15 @@ internal sealed class CompiledSnapshot
     private readonly Lazy<byte[]> _json;
     private readonly Lazy<byte[]> _gzip;
 
-    public CompiledSnapshot(ConfigSnapshot snapshot, IReadOnlyList<string> problems)
+    public CompiledSnapshot(CompileResult result)
     {
+        var snapshot = result.Snapshot;
         Snapshot = snapshot;
-        Problems = problems;
-        CompactGzip = Compress(stream => CompactSnapshot.Write(stream, snapshot, snapshot.Keys.Count, Compact(snapshot.Keys)));
+        Problems = result.Problems;
+        Keys = result.Keys;
+        KeySum = result.KeySum;
+        RestDigest = ConfigContent.RestDigest(snapshot);
+        CompactGzip = Compress(stream => CompactSnapshot.Write(stream, snapshot, result.Keys.Length, result.Keys));
         _json = new(() => JsonSerializer.SerializeToUtf8Bytes(snapshot, ContractJson.Options));
         _gzip = new(() => Compress(stream => stream.Write(Json)));
         ItemCount = snapshot.Plans.Count + snapshot.Tenants.Count + snapshot.Routes.Count + snapshot.Keys.Count + snapshot.Blocks.Count;
@@ -29,6 +35,15 @@ internal sealed class CompiledSnapshot
     public ConfigSnapshot Snapshot { get; }
 
     public IReadOnlyList<string> Problems { get; }
+
+    /// <summary>The keys in compact form, in id order (the snapshot's key records are a view over them).</summary>
+    public CompactKey[] Keys { get; }
+
+    /// <summary>The sum of the keys' digests: the key part of the content hash.</summary>
+    public KeySum KeySum { get; }
+
+    /// <summary>The digest of everything but the keys: the other part of the content hash.</summary>
+    public byte[] RestDigest { get; }
 
     /// <summary>The compact form, gzip-compressed: what nodes pull.</summary>
     public byte[] CompactGzip { get; }
@@ -39,15 +54,6 @@ internal sealed class CompiledSnapshot
 
     /// <summary>How many items the snapshot holds: a delta with more changes than this is sent as the snapshot instead.</summary>
     public int ItemCount { get; }
-
-    private static IEnumerable<CompactKey> Compact(IEnumerable<ApiKeySnapshot> keys)
-    {
-        foreach (var key in keys)
-        {
-            // The compiler maps only keys that have a compact form (it leaves the others out, with the reason).
-            yield return CompactKey.From(key, out var problem) ?? throw new InvalidOperationException(problem);
-        }
-    }
 
     private static byte[] Compress(Action<Stream> write)
     {
@@ -69,6 +75,7 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
 {
     private readonly SemaphoreSlim _compileLock = new(1, 1);
     private volatile CompiledSnapshot? _latest;
+    private volatile ReplayedHash? _replayed;
 
     /// <summary>
     /// The snapshot for <paramref name="revision"/> of <paramref name="epoch"/> (or a newer one, when the database moved
@@ -94,7 +101,7 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
             var started = Stopwatch.GetTimestamp();
             var result = await scope.ServiceProvider.GetRequiredService<ConfigCompiler>().CompileAsync(cancellationToken);
             var snapshot = result.Snapshot;
-            _latest = new CompiledSnapshot(snapshot, result.Problems);
+            _latest = new CompiledSnapshot(result);
             LogCompiled(logger, snapshot.Revision, snapshot.Tenants.Count, snapshot.Routes.Count, snapshot.Keys.Count, snapshot.ContentHash,
                 (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, _latest.CompactGzip.Length);
             if (result.Problems.Count > 0)
@@ -109,6 +116,35 @@ internal sealed partial class SnapshotCache(IServiceScopeFactory scopes, ILogger
             _compileLock.Release();
         }
     }
+
+    /// <summary>
+    /// The content hash of <paramref name="revision"/> of <paramref name="epoch"/>, for a node's drift check: from the
+    /// cached snapshot when it is that revision, replayed from it when only keys changed since
+    /// (<see cref="ContentHashTracker"/>), compiled otherwise.
+    /// </summary>
+    public async Task<string> ContentHashAsync(Guid epoch, long revision, CancellationToken cancellationToken)
+    {
+        if (_replayed is { } known && known.Epoch == epoch && known.Revision == revision)
+        {
+            return known.Hash;
+        }
+
+        if (_latest is { } basis)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var hash = await ContentHashTracker.TryReplayAsync(basis, epoch, revision,
+                scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>(), scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>(), cancellationToken);
+            if (hash is not null)
+            {
+                _replayed = new ReplayedHash(epoch, revision, hash);
+                return hash;
+            }
+        }
+
+        return (await GetAsync(epoch, revision, cancellationToken)).Snapshot.ContentHash;
+    }
+
+    private sealed record ReplayedHash(Guid Epoch, long Revision, string Hash);
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Compiled revision {Revision}: {Tenants} tenants, {Routes} routes, {Keys} keys, content {Hash}, in {ElapsedMs} ms, {CompressedBytes} bytes compressed")]
     private static partial void LogCompiled(ILogger logger, long revision, int tenants, int routes, int keys, string hash, long elapsedMs, int compressedBytes);

@@ -49,9 +49,11 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
     };
 
     /// <summary>What nodes get for a live key: hashes and limits, never a secret; a previous secret only during its grace.</summary>
-    public static ApiKeySnapshot Key(ApiKey k, DateTimeOffset now)
+    public static ApiKeySnapshot Key(ApiKey k)
     {
-        var inGrace = k.PreviousSecretHash is not null && k.PreviousSecretExpiresAt is { } until && until > now;
+        // A previous secret stays in the record after its grace (nodes refuse it by the clock), so what a node holds
+        // and what a later compile gives do not depend on when each was made (see CompiledKeys).
+        var inGrace = k.PreviousSecretHash is not null && k.PreviousSecretExpiresAt is not null;
         return new()
         {
             KeyId = k.Id,
