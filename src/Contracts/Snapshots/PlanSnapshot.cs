@@ -50,4 +50,6 @@ public sealed record PlanSnapshot
     public bool? ShadowRateLimitPerKey { get; init; }
 
     public bool? ShadowRateLimitPerTenant { get; init; }
+    /// <summary>Spend budgets with the prices to count them; null when the plan has none.</summary>
+    public PlanBudgetSnapshot? Budget { get; init; }
 }

@@ -67,6 +67,21 @@ internal sealed class Plan
 
     public long IncludedOutputTokens { get; set; }
 
+    // Spend budgets in the plan's currency (null: none), enforced by the data plane at the prices above.
+    public decimal? BudgetTenantMonthly { get; set; }
+
+    public decimal? BudgetTenantDaily { get; set; }
+
+    public decimal? BudgetKeyMonthly { get; set; }
+
+    public decimal? BudgetKeyDaily { get; set; }
+
+    public BudgetMode BudgetTenantMode { get; set; } = BudgetMode.Enforce;
+
+    public BudgetMode BudgetKeyMode { get; set; } = BudgetMode.Enforce;
+
+    public BudgetRedisDown BudgetWhenRedisDown { get; set; } = BudgetRedisDown.Closed;
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

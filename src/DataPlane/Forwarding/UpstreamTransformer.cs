@@ -94,6 +94,10 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
         if (eventStream)
         {
             proxyResponse.Content = new BoundedEventStreamContent(proxyResponse.Content, route.StreamMaxDuration, route.StreamMaxIdle, time);
+            if (request.Budget is { OutputAllowance: < long.MaxValue } budget)
+            {
+                proxyResponse.Content = new Budgets.BudgetedEventStreamContent(proxyResponse.Content, budget); // ended at what the budget reserved
+            }
         }
 
         Metering.MeteredContent.Attach(request, proxyResponse, eventStream); // bytes out, and the model's usage for model operations

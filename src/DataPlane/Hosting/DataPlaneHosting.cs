@@ -90,6 +90,7 @@ public static class DataPlaneHosting
         services.AddSingleton<IValidateOptions<MeteringOptions>, MeteringOptionsValidator>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<TokenEstimator>();
+        Budgets.BudgetHosting.AddDataPlaneBudgets(services);
         services.AddSingleton<UsageJournal>();
         services.AddSingleton<IUsagePublisher, BusUsagePublisher>();
         services.AddHostedService<AccessLogFileWriter>();

@@ -9,7 +9,8 @@ namespace InferenceGateway.DataPlane.Metering;
 /// <summary>One request as the access log records it: ids and timings only, never a key, header value or payload.</summary>
 internal readonly record struct AccessLogEntry(
     DateTime At, string RequestId, string Tenant, string Model, string KeyId, string Method, int Status, double? UpstreamMs, double TotalMs, long Revision,
-    bool WouldHaveBeenLimited = false);
+    bool WouldHaveBeenLimited = false,
+    string? BudgetWouldLimit = null);
 
 /// <summary>
 /// One structured event per request, to a dedicated sink: a JSON-lines file written in the background when
@@ -60,7 +61,8 @@ internal sealed partial class AccessLog
             : null;
         var entry = new AccessLogEntry(DateTime.UtcNow, request.RequestId, request.Tenant?.Slug ?? "-", request.Route?.Model ?? "-",
             request.Caller?.PublicId ?? "-", context.Request.Method, context.Response.StatusCode, upstream, total, request.State?.Revision ?? 0,
-            request.WouldHaveBeenLimited);
+            request.WouldHaveBeenLimited || request.Budget?.WouldLimit is not null,
+            request.Budget?.WouldLimit);
         file?.Writer.TryWrite(entry);
 
         if (debug)

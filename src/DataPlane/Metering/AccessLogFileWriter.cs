@@ -172,6 +172,11 @@ internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<
         {
             json.WriteBoolean("wouldHaveBeenLimited"u8, true);
         }
+
+        if (entry.BudgetWouldLimit is { } rule)
+        {
+            json.WriteString("wouldHaveBeenLimitedBy"u8, rule); // a shadow budget rule's verdict; the request was served
+        }
         json.WriteEndObject();
         json.Flush();
         _buffer.Write("\n"u8);

@@ -55,6 +55,11 @@ internal sealed class UsageMeter(TimeProvider time)
         }
 
         AddIfAny(counters, MeterSlot.BytesOut, bytesOut);
+        if (request.Budget?.WouldLimit is not null)
+        {
+            Interlocked.Increment(ref counters[MeterSlot.BudgetWouldLimit]);
+        }
+
         if (request.Usage is { } usage)
         {
             AddIfAny(counters, MeterSlot.InputTokens, usage.InputTokens);
@@ -142,5 +147,6 @@ internal sealed class UsageMeter(TimeProvider time)
         EstimatedOutputTokens = v[MeterSlot.EstimatedOutput],
         MalformedUsage = v[MeterSlot.Malformed],
         WouldHaveBeenLimited = v[MeterSlot.WouldHaveBeenLimited],
+        BudgetWouldLimit = v[MeterSlot.BudgetWouldLimit],
     };
 }

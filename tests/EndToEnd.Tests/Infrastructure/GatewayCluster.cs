@@ -79,6 +79,9 @@ public class GatewayCluster : IAsyncLifetime
 
     public ControlPlaneHost? ControlPlane { get; private set; }
 
+    /// <summary>Settings every node of this cluster gets on top of the defaults (a subclass adds Redis, for example).</summary>
+    public virtual IReadOnlyDictionary<string, string> ExtraNodeSettings { get; } = new Dictionary<string, string>();
+
     public IReadOnlyList<DataPlaneHost> Nodes => _nodes.Where(n => n is not null).ToList()!;
 
     public DataPlaneHost Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"node {index} is stopped");

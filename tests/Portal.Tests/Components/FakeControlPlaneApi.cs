@@ -226,6 +226,14 @@ internal sealed partial class FakeControlPlaneApi : IControlPlaneApi
         Guid? tenantId = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
         Record($"{nameof(ListAuditAsync)}:{tenantId}:{action}:{page}:{from:O}:{to:O}", () => Page(Audit.Where(a => action is null || a.Action.StartsWith(action, StringComparison.Ordinal)).ToList(), page, pageSize));
 
+    /// <summary>What <see cref="GetBudgetAsync"/> answers; a tenant without budgets by default.</summary>
+    public TenantBudgetResponse? Budget { get; set; }
+
+    public Task<TenantBudgetResponse> GetBudgetAsync(Guid tenantId, CancellationToken ct = default) =>
+        Record($"{nameof(GetBudgetAsync)}:{tenantId}", () => Budget ?? new TenantBudgetResponse(
+            tenantId, "USD", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "enforce", "enforce", "closed",
+            new BudgetLineResponse(0, null, null, false), new BudgetLineResponse(0, null, null, false), [], 0));
+
     private static PagedList<T> Page<T>(List<T> items, int page, int pageSize) =>
         new(items.Skip((page - 1) * pageSize).Take(pageSize).ToList(), page, pageSize, items.Count);
 

@@ -107,6 +107,8 @@ internal sealed class UsageAggregate
 
     /// <summary>Requests served that a rate limit in shadow mode would have refused.</summary>
     public long WouldHaveBeenLimited { get; set; }
+    /// <summary>Requests a spend budget in shadow mode would have refused (they were served).</summary>
+    public long BudgetWouldLimit { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
 

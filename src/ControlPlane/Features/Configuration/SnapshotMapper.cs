@@ -36,6 +36,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         RedisDownModePerTenant = p.RedisDownModePerTenant == RateLimitRedisDownMode.Closed ? "closed" : null,
         ShadowRateLimitPerKey = p.ShadowRateLimitPerKey ? true : null,
         ShadowRateLimitPerTenant = p.ShadowRateLimitPerTenant ? true : null,
+        Budget = Budgets.PlanBudgets.Snapshot(p),
     };
 
     public static TenantSnapshot Tenant(Tenant t) => new()
@@ -45,7 +46,12 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         Status = t.Status == TenantStatus.Active ? TenantState.Active : TenantState.Suspended,
         PlanId = t.PlanId,
         QuotaUsage = t.QuotaPeriodStart is { } period
-            ? new TenantQuotaUsage { PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed }
+            ? new TenantQuotaUsage
+            {
+                PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed,
+                Spend = Budgets.PlanBudgets.Canonical(t.BudgetSpend), Day = t.BudgetDay is { } day ? Instant(day) : null,
+                DaySpend = Budgets.PlanBudgets.Canonical(t.BudgetDaySpend),
+            }
             : null,
     };
 
@@ -168,6 +174,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             ForwardClientAddress = endpoint.ForwardClientAddress,
             StreamMaxDurationSeconds = endpoint.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
             StreamMaxIdleSeconds = endpoint.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
+            MaxOutputTokens = endpoint.MaxOutputTokens,
             ImageRules = imageRules,
             OutputHardening = hardening,
         };

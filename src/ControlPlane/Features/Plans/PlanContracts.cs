@@ -21,6 +21,7 @@ internal static class PlanResponses
                 p.Currency, p.MonthlyBaseFee, p.PricePer1KRequests, p.PricePer1MInputTokens, p.PricePer1MOutputTokens,
                 p.IncludedRequests, p.IncludedInputTokens, p.IncludedOutputTokens),
             p.CreatedAt,
-            p.UpdatedAt);
+            p.UpdatedAt,
+            Budgets.PlanBudgets.Response(p));
     }
 }

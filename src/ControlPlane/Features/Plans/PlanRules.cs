@@ -72,6 +72,8 @@ internal static partial class PlanRules
             plan.IncludedInputTokens = p.IncludedInputTokens.Or(plan.IncludedInputTokens);
             plan.IncludedOutputTokens = p.IncludedOutputTokens.Or(plan.IncludedOutputTokens);
         }
+
+        Budgets.PlanBudgets.Apply(plan, request.Budgets);
     }
 
     public static void Validate(Plan plan, long bodyCeiling, ValidationErrors errors)
@@ -120,6 +122,7 @@ internal static partial class PlanRules
         Included(plan.IncludedRequests, "prices.includedRequests", errors);
         Included(plan.IncludedInputTokens, "prices.includedInputTokens", errors);
         Included(plan.IncludedOutputTokens, "prices.includedOutputTokens", errors);
+        Budgets.PlanBudgets.Validate(plan, errors);
     }
 
     /// <summary>Checks a list of model slugs (a plan's or a key's allow-list).</summary>

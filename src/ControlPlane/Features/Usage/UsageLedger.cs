@@ -31,6 +31,7 @@ internal sealed partial class UsageLedger(ControlPlaneDbContext db, TimeProvider
         nameof(UsageAggregate.InputTokens), nameof(UsageAggregate.OutputTokens),
         nameof(UsageAggregate.EstimatedInputTokens), nameof(UsageAggregate.EstimatedOutputTokens), nameof(UsageAggregate.MalformedUsage),
         nameof(UsageAggregate.WouldHaveBeenLimited),
+        nameof(UsageAggregate.BudgetWouldLimit),
     ];
 
     private static readonly string[] KeyColumns =
@@ -158,6 +159,7 @@ internal sealed partial class UsageLedger(ControlPlaneDbContext db, TimeProvider
         yield return c.EstimatedOutputTokens;
         yield return c.MalformedUsage;
         yield return c.WouldHaveBeenLimited;
+        yield return c.BudgetWouldLimit;
     }
 
     /// <summary>Parameters through the model's own type mappings, so each provider stores values as EF does (SQLite: text ids, integer instants).</summary>

@@ -812,6 +812,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(8192)
                         .HasColumnType("character varying(8192)");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -930,6 +933,37 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.PrimitiveCollection<List<string>>("AllowedModels")
                         .HasColumnType("text[]");
+
+                    b.Property<decimal?>("BudgetKeyDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetKeyMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<decimal?>("BudgetKeyMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<decimal?>("BudgetTenantDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetTenantMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<decimal?>("BudgetTenantMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetWhenRedisDown")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
 
                     b.Property<int>("BurstPerKey")
                         .HasColumnType("integer");
@@ -1059,6 +1093,17 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("BudgetDay")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("BudgetDaySpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<decimal>("BudgetSpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1143,6 +1188,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("BucketStart")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BudgetWouldLimit")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("BytesIn")
                         .HasColumnType("bigint");

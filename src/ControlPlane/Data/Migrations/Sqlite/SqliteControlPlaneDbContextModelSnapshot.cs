@@ -806,6 +806,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasMaxLength(8192)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -921,6 +924,37 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("AllowedModels")
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BudgetKeyDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BudgetKeyMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BudgetKeyMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BudgetTenantDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BudgetTenantMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BudgetTenantMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BudgetWhenRedisDown")
+                        .IsRequired()
+                        .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("BurstPerKey")
@@ -1051,6 +1085,17 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("BudgetDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("BudgetDaySpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("BudgetSpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -1134,6 +1179,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BudgetWouldLimit")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("BytesIn")
