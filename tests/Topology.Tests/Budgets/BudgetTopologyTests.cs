@@ -74,6 +74,53 @@ public sealed class BudgetTopologyTests(BudgetTopologyFixture fixture, ITestOutp
         Assert.Equal(budget - spent, (decimal)status["monthly"]!["remaining"]!);
     }
 
+    [Fact]
+    public async Task RedisStopped_AClosedBudgetAnswers503BudgetUnavailable_OnEveryNode_AndServesWhenRedisIsBack()
+    {
+        var (tenant, upstream) = await TenantWithBudgetAsync(new { tenantMonthly = 1000m, whenRedisDown = "closed" });
+        var clients = new[] { fixture.Topology.Client(0), fixture.Topology.Client(1) };
+        foreach (var client in clients)
+        {
+            await Wait.UntilAsync(async () => (await SendAsync(client, tenant)).StatusCode == HttpStatusCode.OK, "the budget served with Redis up", TimeSpan.FromSeconds(30));
+        }
+
+        await fixture.Redis.StopAsync();
+        try
+        {
+            foreach (var client in clients)
+            {
+                await Wait.UntilAsync(async () => (await SendAsync(client, tenant)).StatusCode == HttpStatusCode.ServiceUnavailable,
+                    "every node to notice Redis is gone", TimeSpan.FromSeconds(30));
+            }
+
+            var before = upstream.Requests.Count;
+            var down = new List<HttpResponseMessage>();
+            foreach (var client in clients)
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    down.Add(await SendAsync(client, tenant));
+                }
+            }
+
+            output.WriteLine($"Redis down: {down.Count(r => r.StatusCode == HttpStatusCode.ServiceUnavailable)} of {down.Count} answered 503");
+            Assert.All(down, r => Assert.Equal(HttpStatusCode.ServiceUnavailable, r.StatusCode));
+            var problem = JsonNode.Parse(await down[0].Content.ReadAsStringAsync())!;
+            Assert.Equal("urn:igw:problem:budget-unavailable", (string)problem["type"]!);
+            Assert.Equal(before, upstream.Requests.Count);
+        }
+        finally
+        {
+            await fixture.Redis.StartAsync();
+        }
+
+        foreach (var client in clients)
+        {
+            await Wait.UntilAsync(async () => (await SendAsync(client, tenant)).StatusCode == HttpStatusCode.OK,
+                "every node to use Redis again", TimeSpan.FromSeconds(60), fixture.Topology.Diagnostics);
+        }
+    }
+
     private async Task<(TopologyTenant Tenant, RecordingUpstream Upstream)> TenantWithBudgetAsync(object budgets)
     {
         // One upstream per tenant: the control plane lets only one tenant use a private address and port.
