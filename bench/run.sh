@@ -5,9 +5,10 @@
 #   bash bench/run.sh
 #
 # Prints progress on stderr and, on stdout, a table whose last line is exactly
-#   dp/nginx=<ratio> dp/nginx-policy=<ratio> dp/yarp=<ratio> dp-jwt/dp=<ratio>
+#   dp/nginx=<ratio> dp/nginx-policy=<ratio> dp/yarp=<ratio> dp-jwt/dp=<ratio> dp-cluster/dp=<ratio>
 # (ratios of median requests/s; nginx-policy is nginx doing the node's policy, see bench/README.md; dp-jwt is the
-# same node and route called with a platform access token instead of the API key, target >= 0.95). The table
+# same node and route called with a platform access token instead of the API key, target >= 0.95; dp-cluster is a
+# second node whose plan counts both rate limits cluster-wide in Redis, target >= 0.95). The table
 # also goes to bench/out/results.txt; raw wrk outputs, per-round
 # numbers and process logs stay under bench/out/.
 #
@@ -27,9 +28,13 @@
 #   BENCH_DP_NOMETER=1    0 to leave out "dp-nometer": the same node with usage metering off
 #                         (DataPlane__Metering__Enabled=false, access log on as for dp) on BASE+6; the summary gives
 #                         dp/dp-nometer, the cost of metering (target: within 3%)
+#   BENCH_DP_CLUSTER=1    0 to leave out "dp-cluster": the same snapshot with cluster-wide rate limits, on BASE+7,
+#                         counted in the Redis at BENCH_REDIS (a key prefix of the run's own; nothing else touched)
+#   BENCH_REDIS=127.0.0.1:6379  the Redis dp-cluster leases from
 #
-# Needs root only to install wrk, nginx and curl when they are missing (apt). Needs neither PostgreSQL, RabbitMQ
-# nor Redis: the node runs with the in-memory bus and serves from an encrypted snapshot on disk.
+# Needs root only to install wrk, nginx and curl when they are missing (apt). Needs neither PostgreSQL nor RabbitMQ:
+# the node runs with the in-memory bus and serves from an encrypted snapshot on disk. dp-cluster needs the Redis
+# that scripts/services.sh starts (BENCH_REDIS).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -49,6 +54,8 @@ PRIME=${BENCH_PRIME:-15}
 SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 DP_NOLOG=${BENCH_DP_NOLOG:-0}
 DP_NOMETER=${BENCH_DP_NOMETER:-1}
+DP_CLUSTER=${BENCH_DP_CLUSTER:-1}
+REDIS=${BENCH_REDIS:-127.0.0.1:6379}
 
 UP_PORT=$PORT_BASE
 NGINX_PORT=$((PORT_BASE + 1))
@@ -57,6 +64,7 @@ DP_PORT=$((PORT_BASE + 3))
 DP_NOLOG_PORT=$((PORT_BASE + 4))
 NGINX_POLICY_PORT=$((PORT_BASE + 5))
 DP_NOMETER_PORT=$((PORT_BASE + 6))
+DP_CLUSTER_PORT=$((PORT_BASE + 7))
 REQUEST_PATH=/t/bench/echo/v1/completions
 VARIANTS=(direct nginx nginx-policy yarp dp dp-jwt)
 
@@ -148,7 +156,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 command -v dotnet >/dev/null || die "the .NET SDK (dotnet) is not on PATH"
 CLK_TCK=$(getconf CLK_TCK)
 
-for p in $UP_PORT $NGINX_PORT $NGINX_POLICY_PORT $YARP_PORT $DP_PORT $([ "$DP_NOLOG" = 1 ] && echo $DP_NOLOG_PORT) $([ "$DP_NOMETER" = 1 ] && echo $DP_NOMETER_PORT); do
+for p in $UP_PORT $NGINX_PORT $NGINX_POLICY_PORT $YARP_PORT $DP_PORT $([ "$DP_NOLOG" = 1 ] && echo $DP_NOLOG_PORT) $([ "$DP_NOMETER" = 1 ] && echo $DP_NOMETER_PORT) $([ "$DP_CLUSTER" = 1 ] && echo $DP_CLUSTER_PORT); do
   port_open "$p" && die "port $p on 127.0.0.1 is in use; choose other ports with BENCH_PORT_BASE"
 done
 
@@ -172,7 +180,7 @@ fi
 # ---------------------------------------------------------------------------------------------------------------
 # 3. Start everything
 RUN=$OUT/run
-rm -rf "$RUN" "$WRK_OUT"/* "$OUT"/access.log* "$OUT"/access-nometer.log* "$OUT/nginx-policy-access.log"
+rm -rf "$RUN" "$WRK_OUT"/* "$OUT"/access.log* "$OUT"/access-nometer.log* "$OUT"/access-cluster.log* "$OUT/nginx-policy-access.log"
 mkdir -p "$RUN/state" "$RUN/nginx/logs" "$RUN/nginx/tmp"
 
 log "starting the upstream on 127.0.0.1:$UP_PORT"
@@ -184,7 +192,7 @@ wait_http upstream "http://127.0.0.1:$UP_PORT/" $UP_PID 30 || die "the upstream 
 log "writing the data-plane snapshot"
 SNAPSHOT_KEY=$(head -c 32 /dev/urandom | base64 -w0)
 printed=$(dotnet "$BENCH_DLL" snapshot --dir "$RUN/state" --upstream "http://127.0.0.1:$UP_PORT" --key-file "$RUN/api-key" \
-  --snapshot-key "$SNAPSHOT_KEY" 2>"$LOGS/snapshot.log") || { cat "$LOGS/snapshot.log" >&2; die "writing the snapshot failed"; }
+  --snapshot-key "$SNAPSHOT_KEY" --cluster-dir "$RUN/state-cluster" 2>"$LOGS/snapshot.log") || { cat "$LOGS/snapshot.log" >&2; die "writing the snapshot failed"; }
 [ "$printed" = "$SNAPSHOT_KEY" ] || die "the snapshot tool used another key than the one given"
 API_KEY=$(cat "$RUN/api-key")
 AUTH_VALUE="Bearer $API_KEY"
@@ -315,6 +323,15 @@ if [ "$DP_NOMETER" = 1 ]; then
   DP_NOMETER_PID=$NODE_PID
   VARIANTS+=(dp-nometer)
 fi
+if [ "$DP_CLUSTER" = 1 ]; then
+  # The same plan with both rate limits counted cluster-wide: leases from Redis, off the request path.
+  REDIS_PREFIX="igwbench:$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n'):"
+  redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" ping 2>/dev/null | grep -q PONG || die "dp-cluster needs Redis at $REDIS (BENCH_DP_CLUSTER=0 to leave it out)"
+  start_node dataplane-cluster $DP_CLUSTER_PORT "$RUN/state-cluster" "$OUT/access-cluster.log" \
+    "DataPlane__Redis__ConnectionString=$REDIS DataPlane__Redis__KeyPrefix=$REDIS_PREFIX"
+  DP_CLUSTER_PID=$NODE_PID
+  VARIANTS+=(dp-cluster)
+fi
 
 declare -A URL PID
 URL[direct]="http://127.0.0.1:$UP_PORT$REQUEST_PATH";   PID[direct]=""
@@ -329,6 +346,7 @@ for v in "${VARIANTS[@]}" dp-nolog; do CREDENTIAL[$v]=$AUTH; done
 CREDENTIAL[dp-jwt]="Authorization: Bearer $JWT"
 if [ "$DP_NOLOG" = 1 ]; then URL[dp-nolog]="http://127.0.0.1:$DP_NOLOG_PORT$REQUEST_PATH"; PID[dp-nolog]="$DP_NOLOG_PID"; fi
 if [ "$DP_NOMETER" = 1 ]; then URL[dp-nometer]="http://127.0.0.1:$DP_NOMETER_PORT$REQUEST_PATH"; PID[dp-nometer]="$DP_NOMETER_PID"; fi
+if [ "$DP_CLUSTER" = 1 ]; then URL[dp-cluster]="http://127.0.0.1:$DP_CLUSTER_PORT$REQUEST_PATH"; PID[dp-cluster]="$DP_CLUSTER_PID"; fi
 
 # Every variant gets the same request (path and Authorization header) and must answer 200 with the upstream's body.
 expected=$(curl -sS "${URL[direct]}")
@@ -338,6 +356,13 @@ for v in "${VARIANTS[@]}"; do
   [ "$code" = 200 ] || { cat "$RUN/check-$v.headers" "$RUN/check-$v.body" >&2; die "$v answered $code, not 200"; }
   [ "$(cat "$RUN/check-$v.body")" = "$expected" ] || die "$v did not return the upstream's body"
 done
+if [ "$DP_CLUSTER" = 1 ]; then
+  # dp-cluster must really count in Redis: its check request leased from a window under the run's prefix.
+  sleep 0.5
+  [ -n "$(redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" --scan --pattern "${REDIS_PREFIX}rl:*" | head -n 1)" ] \
+    || die "dp-cluster leased nothing from Redis (bench/out/logs/dataplane-cluster.log)"
+  grep -qi '^ratelimit-limit:' "$RUN/check-dp-cluster.headers" || die "dp-cluster sent no RateLimit-Limit header"
+fi
 log "check passed: all ${#VARIANTS[@]} variants answer 200 with the upstream's body ($(printf %s "$expected" | wc -c) bytes)"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -481,8 +506,9 @@ declare -A RPS
       "$(column_of "$v" 7 %.1f)" "$(column_of "$v" 8 %.1f)" "$(column_of "$v" 9 %.1f)" "$(column_of "$v" 10 %.2f)" "$(column_of "$v" 11 %.1f)" \
       "$(sum_of "$v" 12)"
   done
-  awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" -v j="${RPS[dp-jwt]}" \
-    'BEGIN { printf "dp/nginx=%.2f dp/nginx-policy=%.2f dp/yarp=%.2f dp-jwt/dp=%.2f\n", dp / n, dp / np, dp / y, j / dp }'
+  awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" -v j="${RPS[dp-jwt]}" -v c="${RPS[dp-cluster]:-0}" \
+    'BEGIN { printf "dp/nginx=%.2f dp/nginx-policy=%.2f dp/yarp=%.2f dp-jwt/dp=%.2f", dp / n, dp / np, dp / y, j / dp;
+             if (c > 0) printf " dp-cluster/dp=%.2f", c / dp; printf "\n" }'
   if [ "$DP_NOMETER" = 1 ]; then
     # Metering's cost: req/s of the node with it over the node without it, and CPU per request the other way round.
     awk -v dp="${RPS[dp]}" -v nm="${RPS[dp-nometer]}" -v c="$(column_of dp 7)" -v cn="$(column_of dp-nometer 7)" \

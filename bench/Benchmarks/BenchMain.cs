@@ -26,7 +26,7 @@ public static class BenchMain
                         ? count : 5000, options.GetValueOrDefault("types") == "1");
                 case "snapshot":
                     return SnapshotWriter.Run(Required(options, "dir"), Required(options, "upstream"), Required(options, "key-file"),
-                        options.GetValueOrDefault("snapshot-key"));
+                        options.GetValueOrDefault("snapshot-key"), options.GetValueOrDefault("cluster-dir"));
                 default:
                     return Usage();
             }

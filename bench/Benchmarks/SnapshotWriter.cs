@@ -14,7 +14,8 @@ namespace InferenceGateway.Benchmarks;
 /// </summary>
 internal static class SnapshotWriter
 {
-    public static int Run(string directory, string upstream, string keyFile, string? snapshotKey)
+    /// <param name="clusterDirectory">When set, also writes there the same snapshot with both rate limits counted cluster-wide (the dp-cluster row).</param>
+    public static int Run(string directory, string upstream, string keyFile, string? snapshotKey, string? clusterDirectory = null)
     {
         byte[] key;
         if (snapshotKey is null)
@@ -40,6 +41,16 @@ internal static class SnapshotWriter
         var snapshot = Build(upstream, apiKey, issuerKey);
         Directory.CreateDirectory(directory);
         File.WriteAllBytes(Path.Combine(directory, "snapshot.bin"), LastKnownGoodStore.Encrypt(snapshot, key));
+        if (clusterDirectory is not null)
+        {
+            var cluster = snapshot with
+            {
+                Plans = [.. snapshot.Plans.Select(p => p with { RateLimitScopePerKey = "cluster", RateLimitScopePerTenant = "cluster" })],
+            };
+            Directory.CreateDirectory(clusterDirectory);
+            File.WriteAllBytes(Path.Combine(clusterDirectory, "snapshot.bin"), LastKnownGoodStore.Encrypt(cluster, key));
+        }
+
         File.WriteAllText(keyFile, apiKey);
         File.WriteAllText(keyFile + ".jwt", AccessToken(issuerKey));
         Console.WriteLine(Convert.ToBase64String(key));

@@ -62,4 +62,9 @@ public sealed record UsageCell
 
     /// <summary>Responses whose reported usage was untrustworthy (negative, huge, not a number) and ignored.</summary>
     public long MalformedUsage { get; init; }
+
+    /// <summary>Requests a rate limit in shadow mode would have refused (they were served). Absent from older nodes: 0.</summary>
+    public long WouldHaveBeenLimited { get; init; }
+    /// <summary>Requests a spend budget in shadow mode would have refused (they were served).</summary>
+    public long BudgetWouldLimit { get; init; }
 }

@@ -122,6 +122,9 @@ public sealed partial class ControlPlaneApi(HttpClient http) : IControlPlaneApi
 
     public Task<FleetResponse> GetFleetAsync(CancellationToken ct = default) => SendAsync<FleetResponse>(HttpMethod.Get, "api/v1/dataplane/nodes", null, ct);
 
+    public Task<TenantBudgetResponse> GetBudgetAsync(Guid tenantId, CancellationToken ct = default) =>
+        SendAsync<TenantBudgetResponse>(HttpMethod.Get, $"api/v1/tenants/{tenantId}/budget", null, ct);
+
     public Task<PagedList<AuditEventResponse>> ListAuditAsync(
         Guid? tenantId = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
         SendAsync<PagedList<AuditEventResponse>>(

@@ -121,4 +121,6 @@ public interface IControlPlaneApi
     /// <paramref name="mediaType"/>: <c>text/csv</c> or <c>application/pdf</c>.
     /// </summary>
     Task<ApiDocument> GetInvoiceDocumentAsync(Guid tenantId, Guid? invoiceId, string mediaType, CancellationToken ct = default);
+    /// <summary>The tenant's spend budgets: spent, limit and remaining this month and today, per tenant and per credential.</summary>
+    Task<TenantBudgetResponse> GetBudgetAsync(Guid tenantId, CancellationToken ct = default);
 }

@@ -15,7 +15,8 @@ public sealed record CreateModelEndpointRequest(
     int? StreamMaxDurationSeconds = null,
     int? StreamMaxIdleSeconds = null,
     ImageRulesRequest? ImageRules = null,
-    OutputHardeningRequest? OutputHardening = null);
+    OutputHardeningRequest? OutputHardening = null,
+    int? MaxOutputTokens = null);
 
 /// <summary>
 /// Image rules in the admin API. Omitted limits take the defaults, so <c>"imageRules": {}</c> is a usable start
@@ -57,7 +58,8 @@ public sealed record ModelEndpointResponse(
     int StreamMaxDurationSeconds,
     int StreamMaxIdleSeconds,
     ImageRulesSnapshot? ImageRules,
-    OutputHardeningSnapshot? OutputHardening);
+    OutputHardeningSnapshot? OutputHardening,
+    int MaxOutputTokens = 4096);
 
 /// <summary>PATCH body. <c>upstreamCredential: null</c> removes the credential; the model name cannot change.</summary>
 public sealed record UpdateModelEndpointRequest
@@ -86,4 +88,7 @@ public sealed record UpdateModelEndpointRequest
 
     /// <summary>Replaces the output hardening whole; <c>null</c> removes it.</summary>
     public Optional<OutputHardeningRequest?> OutputHardening { get; init; }
+
+    /// <summary>The model's output ceiling in tokens, used for a spend budget's worst case when a request sets no <c>max_tokens</c>; null restores the default.</summary>
+    public Optional<int?> MaxOutputTokens { get; init; }
 }

@@ -10,6 +10,9 @@ public sealed record PlanRequest
     public PlanLimitsRequest? Limits { get; init; }
 
     public PlanPricesRequest? Prices { get; init; }
+
+    /// <summary>Spend budgets in the plan's currency; omitted fields stay as they are.</summary>
+    public PlanBudgetsRequest? Budgets { get; init; }
 }
 
 public sealed record PlanLimitsRequest
@@ -42,6 +45,21 @@ public sealed record PlanLimitsRequest
 
     /// <summary>Null means every model.</summary>
     public Optional<List<string>?> AllowedModels { get; init; }
+
+    /// <summary><c>node</c> (each node on its own, the default) or <c>cluster</c> (one limit for the fleet, counted in Redis).</summary>
+    public Optional<RateLimitScope> RateLimitScopePerKey { get; init; }
+
+    public Optional<RateLimitScope> RateLimitScopePerTenant { get; init; }
+
+    /// <summary>A cluster limit while Redis is unreachable: <c>local</c> (fair share per node, the default) or <c>closed</c> (429).</summary>
+    public Optional<RateLimitRedisDownMode> RedisDownModePerKey { get; init; }
+
+    public Optional<RateLimitRedisDownMode> RedisDownModePerTenant { get; init; }
+
+    /// <summary>Shadow mode: the rule counts what it would have refused and refuses nothing.</summary>
+    public Optional<bool> ShadowRateLimitPerKey { get; init; }
+
+    public Optional<bool> ShadowRateLimitPerTenant { get; init; }
 }
 
 public sealed record PlanPricesRequest
@@ -71,7 +89,8 @@ public sealed record PlanResponse(
     PlanLimitsResponse Limits,
     PlanPricesResponse Prices,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    PlanBudgetsResponse? Budgets = null);
 
 public sealed record PlanLimitsResponse(
     double RequestsPerSecondPerKey,
@@ -85,7 +104,13 @@ public sealed record PlanLimitsResponse(
     IReadOnlyList<string>? AllowedModels,
     int MaxConcurrentRequestsPerKey,
     int MaxConcurrentRequestsPerTenant,
-    QuotaEnforcement QuotaEnforcement);
+    QuotaEnforcement QuotaEnforcement,
+    RateLimitScope RateLimitScopePerKey = RateLimitScope.Node,
+    RateLimitScope RateLimitScopePerTenant = RateLimitScope.Node,
+    RateLimitRedisDownMode RedisDownModePerKey = RateLimitRedisDownMode.Local,
+    RateLimitRedisDownMode RedisDownModePerTenant = RateLimitRedisDownMode.Local,
+    bool ShadowRateLimitPerKey = false,
+    bool ShadowRateLimitPerTenant = false);
 
 public sealed record PlanPricesResponse(
     string Currency,
@@ -105,4 +130,56 @@ public enum QuotaEnforcement
 
     /// <summary>Let the request through; the control plane records a quota event.</summary>
     Soft,
+}
+
+/// <summary>
+/// Hard spend budgets, in the plan's currency at the plan's prices (requests, input and output tokens; before
+/// included units and the base fee). Null amounts mean no budget. Each rule (tenant, key) is enforced or shadowed.
+/// </summary>
+public sealed record PlanBudgetsRequest
+{
+    public Optional<decimal?> TenantMonthly { get; init; }
+
+    public Optional<decimal?> TenantDaily { get; init; }
+
+    /// <summary>A budget for each credential (API key or OAuth client) of a tenant on the plan.</summary>
+    public Optional<decimal?> KeyMonthly { get; init; }
+
+    public Optional<decimal?> KeyDaily { get; init; }
+
+    public Optional<BudgetMode> TenantMode { get; init; }
+
+    public Optional<BudgetMode> KeyMode { get; init; }
+
+    /// <summary>What nodes do with a budget-limited request while Redis is unreachable: refuse (<c>closed</c>, the default) or count on the node alone (<c>local</c>).</summary>
+    public Optional<BudgetRedisDown> WhenRedisDown { get; init; }
+}
+
+public sealed record PlanBudgetsResponse(
+    decimal? TenantMonthly,
+    decimal? TenantDaily,
+    decimal? KeyMonthly,
+    decimal? KeyDaily,
+    BudgetMode TenantMode,
+    BudgetMode KeyMode,
+    BudgetRedisDown WhenRedisDown);
+
+/// <summary>What a budget rule does with a request it cannot reserve.</summary>
+public enum BudgetMode
+{
+    /// <summary>Refuse with 429 (problem type budget-exceeded, <c>x-should-retry: false</c>).</summary>
+    Enforce,
+
+    /// <summary>Serve it, and count it as "would have been limited".</summary>
+    Shadow,
+}
+
+/// <summary>What a node does with a budget-limited request while Redis is unreachable.</summary>
+public enum BudgetRedisDown
+{
+    /// <summary>Refuse with 429 (the budget cannot be proven to hold).</summary>
+    Closed,
+
+    /// <summary>Reserve on the node alone from the last spend the control plane pushed (a budget then holds per node, not across them).</summary>
+    Local,
 }

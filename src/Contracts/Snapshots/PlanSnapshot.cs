@@ -35,4 +35,21 @@ public sealed record PlanSnapshot
 
     /// <summary>Model slugs the plan allows; null means every model.</summary>
     public IReadOnlyList<string>? AllowedModels { get; init; }
+
+    /// <summary>Where the per-key rate limit is counted: <c>node</c> or <c>cluster</c>; null means node.</summary>
+    public string? RateLimitScopePerKey { get; init; }
+
+    public string? RateLimitScopePerTenant { get; init; }
+
+    /// <summary>A cluster limit while Redis is unreachable: <c>local</c> or <c>closed</c>; null means local.</summary>
+    public string? RedisDownModePerKey { get; init; }
+
+    public string? RedisDownModePerTenant { get; init; }
+
+    /// <summary>Shadow mode: count what the rule would refuse, refuse nothing; null means off.</summary>
+    public bool? ShadowRateLimitPerKey { get; init; }
+
+    public bool? ShadowRateLimitPerTenant { get; init; }
+    /// <summary>Spend budgets with the prices to count them; null when the plan has none.</summary>
+    public PlanBudgetSnapshot? Budget { get; init; }
 }

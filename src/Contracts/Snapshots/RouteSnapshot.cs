@@ -38,4 +38,7 @@ public sealed record RouteSnapshot
 
     /// <summary>How its JSON responses are rewritten; null to pass them as they are.</summary>
     public OutputHardeningSnapshot? OutputHardening { get; init; }
+
+    /// <summary>The model's output ceiling in tokens for a budget's worst case when a request sets no <c>max_tokens</c>; null means the node's default (4096).</summary>
+    public int? MaxOutputTokens { get; init; }
 }

@@ -14,4 +14,12 @@ public sealed record TenantQuotaUsage
     public required long InputTokens { get; init; }
 
     public required long OutputTokens { get; init; }
+
+    /// <summary>Spend of the month at the plan's prices, from the ledger: the floor a node's budget counters start from.</summary>
+    public decimal Spend { get; init; }
+
+    /// <summary>The day (UTC) <see cref="DaySpend"/> is for; null before a daily figure was pushed.</summary>
+    public DateTimeOffset? Day { get; init; }
+
+    public decimal DaySpend { get; init; }
 }

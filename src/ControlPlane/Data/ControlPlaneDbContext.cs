@@ -87,7 +87,18 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
             e.Property(p => p.Description).HasMaxLength(1000);
             e.Property(p => p.Currency).HasMaxLength(3);
             e.Property(p => p.QuotaEnforcement).HasConversion<string>().HasMaxLength(10);
-            foreach (var price in new[] { nameof(Plan.MonthlyBaseFee), nameof(Plan.PricePer1KRequests), nameof(Plan.PricePer1MInputTokens), nameof(Plan.PricePer1MOutputTokens) })
+            e.Property(p => p.RateLimitScopePerKey).HasConversion<string>().HasMaxLength(10).HasDefaultValue(RateLimitScope.Node);
+            e.Property(p => p.RateLimitScopePerTenant).HasConversion<string>().HasMaxLength(10).HasDefaultValue(RateLimitScope.Node);
+            e.Property(p => p.RedisDownModePerKey).HasConversion<string>().HasMaxLength(10).HasDefaultValue(RateLimitRedisDownMode.Local);
+            e.Property(p => p.RedisDownModePerTenant).HasConversion<string>().HasMaxLength(10).HasDefaultValue(RateLimitRedisDownMode.Local);
+            e.Property(p => p.BudgetTenantMode).HasConversion<string>().HasMaxLength(10);
+            e.Property(p => p.BudgetKeyMode).HasConversion<string>().HasMaxLength(10);
+            e.Property(p => p.BudgetWhenRedisDown).HasConversion<string>().HasMaxLength(10);
+            foreach (var price in new[]
+            {
+                nameof(Plan.MonthlyBaseFee), nameof(Plan.PricePer1KRequests), nameof(Plan.PricePer1MInputTokens), nameof(Plan.PricePer1MOutputTokens),
+                nameof(Plan.BudgetTenantMonthly), nameof(Plan.BudgetTenantDaily), nameof(Plan.BudgetKeyMonthly), nameof(Plan.BudgetKeyDaily),
+            })
             {
                 e.Property(price).HasPrecision(18, 6);
             }
@@ -101,6 +112,8 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
             e.Property(t => t.SuspendedReason).HasMaxLength(500);
             e.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
             e.HasOne(t => t.Plan).WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(t => t.BudgetSpend).HasPrecision(18, 6);
+            e.Property(t => t.BudgetDaySpend).HasPrecision(18, 6);
         });
 
         modelBuilder.Entity<ApiKey>(e =>

@@ -40,6 +40,9 @@ internal sealed class ModelEndpoint
     /// <summary>The output hardening as JSON (<c>OutputHardeningSnapshot</c>), or null for none.</summary>
     public string? OutputHardening { get; set; }
 
+    /// <summary>Output ceiling in tokens for a spend budget's worst case (requests without <c>max_tokens</c>); null means the default.</summary>
+    public int? MaxOutputTokens { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -37,6 +37,19 @@ internal sealed class Plan
     /// <summary>Null means every model.</summary>
     public List<string>? AllowedModels { get; set; }
 
+    /// <summary>Where each rate limit is counted (each node, or the cluster in Redis), what a cluster limit does without Redis, and shadow mode.</summary>
+    public RateLimitScope RateLimitScopePerKey { get; set; } = RateLimitScope.Node;
+
+    public RateLimitScope RateLimitScopePerTenant { get; set; } = RateLimitScope.Node;
+
+    public RateLimitRedisDownMode RedisDownModePerKey { get; set; } = RateLimitRedisDownMode.Local;
+
+    public RateLimitRedisDownMode RedisDownModePerTenant { get; set; } = RateLimitRedisDownMode.Local;
+
+    public bool ShadowRateLimitPerKey { get; set; }
+
+    public bool ShadowRateLimitPerTenant { get; set; }
+
     // Prices, used by billing.
     public required string Currency { get; set; }
 
@@ -53,6 +66,21 @@ internal sealed class Plan
     public long IncludedInputTokens { get; set; }
 
     public long IncludedOutputTokens { get; set; }
+
+    // Spend budgets in the plan's currency (null: none), enforced by the data plane at the prices above.
+    public decimal? BudgetTenantMonthly { get; set; }
+
+    public decimal? BudgetTenantDaily { get; set; }
+
+    public decimal? BudgetKeyMonthly { get; set; }
+
+    public decimal? BudgetKeyDaily { get; set; }
+
+    public BudgetMode BudgetTenantMode { get; set; } = BudgetMode.Enforce;
+
+    public BudgetMode BudgetKeyMode { get; set; } = BudgetMode.Enforce;
+
+    public BudgetRedisDown BudgetWhenRedisDown { get; set; } = BudgetRedisDown.Closed;
 
     public DateTimeOffset CreatedAt { get; set; }
 

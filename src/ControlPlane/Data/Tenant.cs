@@ -32,6 +32,13 @@ internal sealed class Tenant
     public long QuotaInputTokensConsumed { get; set; }
 
     public long QuotaOutputTokensConsumed { get; set; }
+
+    // Spend at the plan's prices as last pushed (QuotaPusher), for plans with a budget: the month's and one day's (UTC).
+    public decimal BudgetSpend { get; set; }
+
+    public DateTimeOffset? BudgetDay { get; set; }
+
+    public decimal BudgetDaySpend { get; set; }
 }
 
 internal enum TenantStatus

@@ -200,6 +200,7 @@ public static class ControlPlaneHosting
         tenant.MapMembersApi();
         tenant.MapOAuthClientsApi();
         tenant.MapUsageApi();
+        Features.Budgets.BudgetApi.MapBudgetApi(tenant);
         endpoints.MapBilling(api, platform, tenant);
         tenant.MapExternalIssuersApi();
         endpoints.MapInvitationAcceptance();

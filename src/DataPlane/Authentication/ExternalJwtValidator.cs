@@ -33,10 +33,11 @@ internal sealed partial class JwtValidator
             TryAllIssuerSigningKeys = false,
             RequireSignedTokens = true,
             ValidateLifetime = false,
-            ValidTypes = ["at+jwt", "application/at+jwt"],
+            ValidTypes = issuer.ValidTypes,
         };
         var result = await _handler.ValidateTokenAsync(jwt, parameters);
-        if (!result.IsValid || !LifetimeIsValid(jwt, now, out var expires) || jwt.Subject is not { Length: > 0 } subject)
+        if (!result.IsValid || !LifetimeIsValid(jwt, now, out var expires) || jwt.Subject is not { Length: > 0 } subject
+            || (jwt.Typ == Contracts.Snapshots.ExternalTokenTypes.Jwt && ExternalTokenShape.LooksLikeIdToken(jwt)))
         {
             return null;
         }
@@ -52,6 +53,7 @@ internal sealed partial class JwtValidator
             ScopeModels = FrozenSet<string>.Empty,
             ExternalIssuerId = issuer.Id,
             ClaimValues = ClaimValues(jwt, issuer.Source.ClaimName),
+            TokenType = jwt.Typ,
         };
         var caller = ResolveExternal(validated, state);
         if (caller is not null)
@@ -71,7 +73,8 @@ internal sealed partial class JwtValidator
         }
 
         if (!state.Issuers.External.TryGetValue((token.TenantId, token.Issuer), out var issuer) || issuer.Id != token.ExternalIssuerId
-            || issuer.Source.Audience != token.Audience || !state.TenantsById.TryGetValue(token.TenantId, out var tenant))
+            || issuer.Source.Audience != token.Audience || !issuer.ValidTypes.Contains(token.TokenType, StringComparer.Ordinal)
+            || !state.TenantsById.TryGetValue(token.TenantId, out var tenant))
         {
             return null;
         }

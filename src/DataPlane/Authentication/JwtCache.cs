@@ -117,6 +117,9 @@ internal sealed class ValidatedToken
 
     public FrozenSet<string> ClaimValues { get; init; } = FrozenSet<string>.Empty;
 
+    /// <summary>For an external token: its header <c>typ</c>, re-checked against the issuer's accepted types at each new revision.</summary>
+    public string? TokenType { get; init; }
+
     public required string KeyId { get; init; }
 
     public required string Issuer { get; init; }

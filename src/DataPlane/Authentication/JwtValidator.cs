@@ -9,7 +9,7 @@ namespace InferenceGateway.DataPlane.Authentication;
 /// <summary>
 /// The JWT validator for the platform issuer's access tokens, offline from the keys in the snapshot. Refused: an
 /// algorithm other than RS256, PS256 or ES256 (so never <c>none</c> or HMAC), a <c>typ</c> other than <c>at+jwt</c>
-/// (an id token), a <c>kid</c> outside the published set, a wrong issuer or audience, <c>exp</c>/<c>nbf</c> beyond
+/// (an id token; an external issuer may opt in to <c>JWT</c>), a <c>kid</c> outside the published set, a wrong issuer or audience, <c>exp</c>/<c>nbf</c> beyond
 /// 30 s of skew, a client that is not live, a token without a tenant. <c>jku</c>, <c>x5u</c>, <c>jwk</c> and
 /// <c>x5c</c> are never read: keys come only from the snapshot. A verified token is cached by its text.
 /// </summary>
@@ -82,7 +82,8 @@ internal sealed partial class JwtValidator(JwtCache cache, JwksCache jwks)
         }
 
         // The header first, before any key is touched: exact algorithm names, the access-token type, a bounded kid.
-        if (!Algorithms.Contains(jwt.Alg) || !IsAccessTokenType(jwt.Typ) || jwt.TryGetHeaderValue<object>("crit", out _)
+        // typ JWT passes here only to reach an external issuer that opted in; the platform path refuses it below.
+        if (!Algorithms.Contains(jwt.Alg) || !(IsAccessTokenType(jwt.Typ) || jwt.Typ == ExternalTokenTypes.Jwt) || jwt.TryGetHeaderValue<object>("crit", out _)
             || jwt.Kid is not { Length: > 0 and <= TokenIssuers.MaxKeyIdLength } kid)
         {
             return null;
@@ -97,7 +98,7 @@ internal sealed partial class JwtValidator(JwtCache cache, JwksCache jwks)
                 : null;
         }
 
-        if (!platform.Keys.TryGetValue(kid, out var key) || !key.IsAcceptedAt(now))
+        if (!IsAccessTokenType(jwt.Typ) || !platform.Keys.TryGetValue(kid, out var key) || !key.IsAcceptedAt(now))
         {
             return null;
         }

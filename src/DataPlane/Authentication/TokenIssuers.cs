@@ -87,6 +87,10 @@ internal sealed class TokenIssuers
             {
                 errors.Add($"external issuer {issuer.IssuerId}: the issuer, audience or claim name is empty");
             }
+            else if ((issuer.AcceptedTokenTypes ?? []).Count == 0 || issuer.AcceptedTokenTypes!.Any(t => ExternalTokenTypes.Canonical(t) != t))
+            {
+                errors.Add($"external issuer {issuer.IssuerId}: its accepted token types are empty or unknown");
+            }
             else if (issuer.Mappings.GroupBy(m => m.Value, StringComparer.Ordinal).Any(g => g.Count() > 1))
             {
                 errors.Add($"external issuer {issuer.IssuerId}: a claim value is mapped twice");
@@ -181,6 +185,10 @@ internal sealed class ExternalIssuerEntry
     {
         Source = issuer;
         JwksUrl = jwksUrl;
+        AcceptsJwtType = issuer.AcceptedTokenTypes.Contains(ExternalTokenTypes.Jwt, StringComparer.Ordinal);
+        var accessTokens = issuer.AcceptedTokenTypes.Contains(ExternalTokenTypes.AccessToken, StringComparer.Ordinal);
+        ValidTypes = [.. accessTokens ? new[] { "at+jwt", "application/at+jwt" } : [], .. AcceptsJwtType ? new[] { ExternalTokenTypes.Jwt } : []];
+
         Mappings = issuer.Mappings.ToFrozenDictionary(
             m => m.Value,
             m => new ClaimGrant(m.AllowedModels.ToFrozenSet(StringComparer.Ordinal), m.PlanId is { } plan ? new PlanEntry(plans[plan]) : null),
@@ -195,6 +203,12 @@ internal sealed class ExternalIssuerEntry
     public Guid TenantId => Source.TenantId;
 
     public Uri JwksUrl { get; }
+
+    /// <summary>The issuer opted in to <c>typ: JWT</c> (tokens that look like id tokens stay refused).</summary>
+    public bool AcceptsJwtType { get; }
+
+    /// <summary>The header <c>typ</c> values its tokens may carry, as the token handler compares them.</summary>
+    public string[] ValidTypes { get; }
 
     public FrozenDictionary<string, ClaimGrant> Mappings { get; }
 }

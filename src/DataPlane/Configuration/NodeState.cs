@@ -104,6 +104,11 @@ internal sealed class PlanEntry(PlanSnapshot plan)
 
     /// <summary>Null means every model.</summary>
     public FrozenSet<string>? AllowedModels { get; } = plan.AllowedModels?.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The per-key rule: scope, Redis-down mode, shadow.</summary>
+    public RateLimiting.RateRule KeyRule { get; } = RateLimiting.RateRule.From(plan.RateLimitScopePerKey, plan.RedisDownModePerKey, plan.ShadowRateLimitPerKey);
+
+    public RateLimiting.RateRule TenantRule { get; } = RateLimiting.RateRule.From(plan.RateLimitScopePerTenant, plan.RedisDownModePerTenant, plan.ShadowRateLimitPerTenant);
 }
 
 internal sealed class TenantEntry
@@ -117,6 +122,7 @@ internal sealed class TenantEntry
         Suspended = tenant.Status == TenantState.Suspended;
         Plan = plan;
         Quota = Quotas.TenantQuota.For(plan.Source, tenant.QuotaUsage);
+        Budget = Budgets.BudgetPolicy.For(tenant.TenantId, plan.Source.Budget, tenant.QuotaUsage);
         Routes = routes;
         _routes = routes.GetAlternateLookup<ReadOnlySpan<char>>();
     }
@@ -131,6 +137,9 @@ internal sealed class TenantEntry
 
     /// <summary>The monthly quotas and what was consumed of them; null when the plan has none.</summary>
     public Quotas.TenantQuota? Quota { get; }
+
+    /// <summary>The plan's spend budgets with the ledger's last pushed spend; null when the plan has none.</summary>
+    public Budgets.BudgetPolicy? Budget { get; }
 
     public FrozenDictionary<string, RouteEntry> Routes { get; }
 
@@ -155,6 +164,9 @@ internal sealed class RouteEntry(RouteSnapshot route)
     public TimeSpan StreamMaxIdle { get; } = StreamIdle(route);
 
     public string Model { get; } = route.Model;
+
+    /// <summary>A spend budget's output worst case for requests without <c>max_tokens</c>.</summary>
+    public int MaxOutputTokens { get; } = route.MaxOutputTokens ?? Contracts.Rules.BudgetRules.DefaultMaxOutputTokens;
 
     /// <summary>Canonical base URL without a trailing slash; the rest of the client's path is appended.</summary>
     public string BaseUrl { get; } = route.BaseUrl.TrimEnd('/');

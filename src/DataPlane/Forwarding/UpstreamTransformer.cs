@@ -88,11 +88,16 @@ internal sealed class UpstreamTransformer(RequestHeaderPolicy requestHeaders, Ti
         var route = request.Route!;
         ResponseHeaderPolicy.Apply(httpContext.Response.Headers, route, proxyResponse);
         httpContext.Response.Headers["X-Request-Id"] = request.RequestId;
+        RateLimiting.RateLimitHeaders.Write(httpContext.Response.Headers, request);
 
         var eventStream = IsEventStream(proxyResponse.Content);
         if (eventStream)
         {
             proxyResponse.Content = new BoundedEventStreamContent(proxyResponse.Content, route.StreamMaxDuration, route.StreamMaxIdle, time);
+            if (request.Budget is { OutputAllowance: < long.MaxValue } budget)
+            {
+                proxyResponse.Content = new Budgets.BudgetedEventStreamContent(proxyResponse.Content, budget); // ended at what the budget reserved
+            }
         }
 
         Metering.MeteredContent.Attach(request, proxyResponse, eventStream); // bytes out, and the model's usage for model operations

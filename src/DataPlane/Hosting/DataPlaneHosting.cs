@@ -1,4 +1,5 @@
 using InferenceGateway.DataPlane.Authentication;
+using InferenceGateway.DataPlane.Cluster;
 using InferenceGateway.DataPlane.Configuration;
 using InferenceGateway.DataPlane.Forwarding;
 using InferenceGateway.DataPlane.Metering;
@@ -70,6 +71,14 @@ public static class DataPlaneHosting
         services.AddSingleton<ForwardingHandler>();
         services.AddHttpForwarder();
         services.AddSingleton<RateLimiters>();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
+        services.AddSingleton<RedisConnection>();
+        services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
+        services.AddSingleton<ClusterMembership>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
+        services.AddSingleton<ClusterRateLimiters>();
+        services.AddHostedService<ClusterLeaseWorker>();
         services.AddSingleton<JwtCache>();
         services.AddSingleton<JwksCache>();
         services.AddSingleton<JwtValidator>();
@@ -81,6 +90,7 @@ public static class DataPlaneHosting
         services.AddSingleton<IValidateOptions<MeteringOptions>, MeteringOptionsValidator>();
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<TokenEstimator>();
+        Budgets.BudgetHosting.AddDataPlaneBudgets(services);
         services.AddSingleton<UsageJournal>();
         services.AddSingleton<IUsagePublisher, BusUsagePublisher>();
         services.AddHostedService<AccessLogFileWriter>();

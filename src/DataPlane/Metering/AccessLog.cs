@@ -8,7 +8,9 @@ namespace InferenceGateway.DataPlane.Metering;
 
 /// <summary>One request as the access log records it: ids and timings only, never a key, header value or payload.</summary>
 internal readonly record struct AccessLogEntry(
-    DateTime At, string RequestId, string Tenant, string Model, string KeyId, string Method, int Status, double? UpstreamMs, double TotalMs, long Revision);
+    DateTime At, string RequestId, string Tenant, string Model, string KeyId, string Method, int Status, double? UpstreamMs, double TotalMs, long Revision,
+    bool WouldHaveBeenLimited = false,
+    string? BudgetWouldLimit = null);
 
 /// <summary>
 /// One structured event per request, to a dedicated sink: a JSON-lines file written in the background when
@@ -58,16 +60,18 @@ internal sealed partial class AccessLog
             ? Stopwatch.GetElapsedTime(request.UpstreamStartTimestamp, request.UpstreamHeadersTimestamp).TotalMilliseconds
             : null;
         var entry = new AccessLogEntry(DateTime.UtcNow, request.RequestId, request.Tenant?.Slug ?? "-", request.Route?.Model ?? "-",
-            request.Caller?.PublicId ?? "-", context.Request.Method, context.Response.StatusCode, upstream, total, request.State?.Revision ?? 0);
+            request.Caller?.PublicId ?? "-", context.Request.Method, context.Response.StatusCode, upstream, total, request.State?.Revision ?? 0,
+            request.WouldHaveBeenLimited || request.Budget?.WouldLimit is not null,
+            request.Budget?.WouldLimit);
         file?.Writer.TryWrite(entry);
 
         if (debug)
         {
-            LogRequest(_logger, entry.RequestId, entry.Tenant, entry.Model, entry.KeyId, entry.Method, entry.Status, entry.UpstreamMs, entry.TotalMs, entry.Revision);
+            LogRequest(_logger, entry.RequestId, entry.Tenant, entry.Model, entry.KeyId, entry.Method, entry.Status, entry.UpstreamMs, entry.TotalMs, entry.Revision, entry.WouldHaveBeenLimited);
         }
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug,
-        Message = "{RequestId} tenant={Tenant} model={Model} key={KeyId} {Method} {Status} upstream_ms={UpstreamMs} total_ms={TotalMs} revision={Revision}")]
-    private static partial void LogRequest(ILogger logger, string requestId, string tenant, string model, string keyId, string method, int status, double? upstreamMs, double totalMs, long revision);
+        Message = "{RequestId} tenant={Tenant} model={Model} key={KeyId} {Method} {Status} upstream_ms={UpstreamMs} total_ms={TotalMs} revision={Revision} would_have_been_limited={WouldHaveBeenLimited}")]
+    private static partial void LogRequest(ILogger logger, string requestId, string tenant, string model, string keyId, string method, int status, double? upstreamMs, double totalMs, long revision, bool wouldHaveBeenLimited);
 }

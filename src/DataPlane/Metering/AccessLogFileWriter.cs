@@ -168,6 +168,15 @@ internal sealed partial class AccessLogFileWriter(AccessLog accessLog, IOptions<
 
         json.WriteNumber("totalMs"u8, Math.Round(entry.TotalMs, 3));
         json.WriteNumber("revision"u8, entry.Revision);
+        if (entry.WouldHaveBeenLimited)
+        {
+            json.WriteBoolean("wouldHaveBeenLimited"u8, true);
+        }
+
+        if (entry.BudgetWouldLimit is { } rule)
+        {
+            json.WriteString("wouldHaveBeenLimitedBy"u8, rule); // a shadow budget rule's verdict; the request was served
+        }
         json.WriteEndObject();
         json.Flush();
         _buffer.Write("\n"u8);

@@ -31,9 +31,12 @@ internal sealed class MeterSlot
 {
     // Indexes into Counters.
     public const int Status2xx = 0, Status3xx = 1, Status4xx = 2, Status5xx = 3, BytesIn = 4, BytesOut = 5, LatencySum = 6,
-        InputTokens = 7, OutputTokens = 8, EstimatedInput = 9, EstimatedOutput = 10, Malformed = 11, FirstBucket = 12;
+        InputTokens = 7, OutputTokens = 8, EstimatedInput = 9, EstimatedOutput = 10, Malformed = 11, WouldHaveBeenLimited = 12, FirstBucket = 13;
 
-    public const int Length = FirstBucket + UsageLatencyBuckets.Count;
+    /// <summary>Requests a shadow budget rule would have refused (after the latency buckets).</summary>
+    public const int BudgetWouldLimit = FirstBucket + UsageLatencyBuckets.Count;
+
+    public const int Length = BudgetWouldLimit + 1;
 
     public readonly long[] Counters = new long[Length];
 

@@ -49,7 +49,17 @@ internal sealed class UsageMeter(TimeProvider time)
         Interlocked.Add(ref counters[MeterSlot.LatencySum], micros);
         Interlocked.Increment(ref counters[MeterSlot.FirstBucket + UsageLatencyBuckets.IndexOf(micros)]);
         AddIfAny(counters, MeterSlot.BytesIn, request.BytesIn);
+        if (request.WouldHaveBeenLimited)
+        {
+            Interlocked.Increment(ref counters[MeterSlot.WouldHaveBeenLimited]);
+        }
+
         AddIfAny(counters, MeterSlot.BytesOut, bytesOut);
+        if (request.Budget?.WouldLimit is not null)
+        {
+            Interlocked.Increment(ref counters[MeterSlot.BudgetWouldLimit]);
+        }
+
         if (request.Usage is { } usage)
         {
             AddIfAny(counters, MeterSlot.InputTokens, usage.InputTokens);
@@ -136,5 +146,7 @@ internal sealed class UsageMeter(TimeProvider time)
         EstimatedInputTokens = v[MeterSlot.EstimatedInput],
         EstimatedOutputTokens = v[MeterSlot.EstimatedOutput],
         MalformedUsage = v[MeterSlot.Malformed],
+        WouldHaveBeenLimited = v[MeterSlot.WouldHaveBeenLimited],
+        BudgetWouldLimit = v[MeterSlot.BudgetWouldLimit],
     };
 }

@@ -26,6 +26,7 @@ public static class GatewayPipeline
         app.UseMiddleware<QuotaMiddleware>();                  // the month's quota after the rate limits: a limited request spends none of it
         app.UseMiddleware<RequestBodyMiddleware>();            // size and content rules read the body before anything goes upstream
         app.UseMiddleware<ImageRulesMiddleware>();             // the endpoint's image rules on the buffered body, from headers only, before the upstream
+        app.UseMiddleware<Budgets.BudgetMiddleware>();         // spend budgets reserve the worst case from the read body, after every free refusal; settled when the answer ends
         app.UseMiddleware<MeteringMiddleware>();               // last before forwarding: the ledger holds what reached the model, with the body still readable
         var forwarding = app.ApplicationServices.GetRequiredService<ForwardingHandler>();
         app.Run(forwarding.HandleAsync);                       // to the tenant's own endpoint; output rules in the transformer

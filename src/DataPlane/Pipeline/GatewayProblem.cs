@@ -18,6 +18,12 @@ internal static class GatewayProblem
     /// <summary>Problem type of a 429 for a used-up monthly quota: retrying does not help before the period ends.</summary>
     public const string QuotaExceededType = "urn:igw:problem:quota-exceeded";
 
+    /// <summary>Problem type of a 429 for a spend budget that cannot cover the request's worst case: retrying does not help before the period ends.</summary>
+    public const string BudgetExceededType = "urn:igw:problem:budget-exceeded";
+
+    /// <summary>Problem type of a 503 when a budget cannot be checked (Redis unreachable and the plan says closed).</summary>
+    public const string BudgetUnavailableType = "urn:igw:problem:budget-unavailable";
+
     /// <summary>Problem type of a 503 when the node's budget for buffered request bodies is spent.</summary>
     public const string BufferBudgetType = "urn:igw:problem:node-busy";
 

@@ -47,8 +47,17 @@ internal sealed class GatewayRequest
     /// <summary>The usage read from a model operation's answer; null for other requests.</summary>
     public Metering.UsageCapture? Usage { get; set; }
 
+    /// <summary>The spend budgets this request reserved (and would have been limited by, in shadow mode); null without budgets.</summary>
+    public Budgets.BudgetHold? Budget { get; set; }
+
     /// <summary>The in-flight slots (per key and tenant) this request holds; given back when the request ends.</summary>
     public IDisposable? InFlight { get; set; }
+
+    /// <summary>A rate limit in shadow mode would have refused this request (it was let through and is counted as such).</summary>
+    public bool WouldHaveBeenLimited { get; set; }
+
+    /// <summary>The tightest rate limit this request was checked against, for the RateLimit-* headers (Limit 0: none).</summary>
+    public RateLimiting.LimitDecision RateLimit;
 }
 
 internal static class GatewayRequestExtensions

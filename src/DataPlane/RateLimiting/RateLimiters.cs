@@ -59,7 +59,7 @@ internal sealed class RateLimiters
 }
 
 /// <summary>Sweeps idle buckets once a minute.</summary>
-internal sealed class RateLimiterSweeper(RateLimiters limiters, ConcurrencyLimiters concurrency) : BackgroundService
+internal sealed class RateLimiterSweeper(RateLimiters limiters, ConcurrencyLimiters concurrency, ClusterRateLimiters cluster) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -68,6 +68,7 @@ internal sealed class RateLimiterSweeper(RateLimiters limiters, ConcurrencyLimit
         {
             limiters.Sweep();
             concurrency.Sweep();
+            cluster.Sweep(TimeSpan.FromMinutes(10));
         }
     }
 }

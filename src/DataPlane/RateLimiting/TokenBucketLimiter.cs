@@ -86,6 +86,27 @@ internal sealed class TokenBucketLimiter : RateLimiter
         }
     }
 
+    /// <summary>Takes one token without allocating, and says what the RateLimit-* headers need.</summary>
+    public void TryAcquire(ref LimitDecision decision, out double retryAfterSeconds)
+    {
+        lock (_lock)
+        {
+            var now = Stopwatch.GetTimestamp();
+            LastUsed = now;
+            Refill(now);
+            decision.Admitted = _tokens >= 1;
+            if (decision.Admitted)
+            {
+                _tokens -= 1;
+            }
+
+            retryAfterSeconds = decision.Admitted ? 0 : Math.Min((1 - _tokens) / PerSecond, 86_400);
+            decision.Limit = Burst;
+            decision.Remaining = (long)Math.Floor(_tokens);
+            decision.ResetSeconds = (long)Math.Ceiling(Math.Min((Burst - _tokens) / PerSecond, 86_400));
+        }
+    }
+
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AttemptAcquireCore(permitCount));
 

@@ -79,6 +79,9 @@ public class GatewayCluster : IAsyncLifetime
 
     public ControlPlaneHost? ControlPlane { get; private set; }
 
+    /// <summary>Settings every node of this cluster gets on top of the defaults (a subclass adds Redis, for example).</summary>
+    public virtual IReadOnlyDictionary<string, string> ExtraNodeSettings { get; } = new Dictionary<string, string>();
+
     public IReadOnlyList<DataPlaneHost> Nodes => _nodes.Where(n => n is not null).ToList()!;
 
     public DataPlaneHost Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"node {index} is stopped");
@@ -221,6 +224,11 @@ public class GatewayCluster : IAsyncLifetime
         var key = await PostAsync(admin, $"/api/v1/tenants/{tenantId}/api-keys", new { name = "default" });
         await SyncAsync();
         return new TenantSetup(tenantId, slug, model, (string)key["key"]!, (string)key["apiKey"]!["id"]!, (string)plan["id"]!);
+    }
+
+    /// <summary>Settings a cluster of a test class's own adds to the control plane (after the shared ones, so they win).</summary>
+    protected internal virtual void ConfigureControlPlane(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
     }
 
     public static async Task<JsonObject> PostAsync(HttpClient client, string url, object body)

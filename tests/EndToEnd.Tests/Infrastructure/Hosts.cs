@@ -53,6 +53,7 @@ public sealed class ControlPlaneHost : WebApplicationFactory<ControlPlane.Contro
         builder.UseSetting("Logging:LogLevel:InferenceGateway", "Trace");
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Debug));
         builder.ConfigureTestServices(s => s.AddSingleton<IHostResolver>(_cluster.ControlPlaneDns));
+        _cluster.ConfigureControlPlane(builder);
     }
 }
 
@@ -101,5 +102,9 @@ public sealed class DataPlaneHost : WebApplicationFactory<DataPlaneMarker>
         builder.UseSetting("Logging:LogLevel:InferenceGateway", "Trace");
         builder.ConfigureLogging(l => l.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.ConfigureTestServices(s => s.AddSingleton<IHostResolver>(_cluster.NodeDns));
+        foreach (var (name, value) in _cluster.ExtraNodeSettings)
+        {
+            builder.UseSetting(name, value);
+        }
     }
 }

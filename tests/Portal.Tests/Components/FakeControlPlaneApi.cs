@@ -169,11 +169,20 @@ internal sealed partial class FakeControlPlaneApi : IControlPlaneApi
     public Task<PagedList<PlanResponse>> ListPlansAsync(int page = 1, int pageSize = 50, CancellationToken ct = default) =>
         Record(nameof(ListPlansAsync), () => Page(Plans, page, pageSize));
 
+    /// <summary>The last plan the page asked to create.</summary>
+    public PlanRequest? LastPlanRequest { get; private set; }
+
     public Task<PlanResponse> CreatePlanAsync(PlanRequest request, CancellationToken ct = default) =>
         Record(nameof(CreatePlanAsync), () =>
         {
             ThrowCreateFailure();
-            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64, request.Limits?.QuotaEnforcement is { HasValue: true } e ? e.Value : QuotaEnforcement.Hard), new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
+            LastPlanRequest = request;
+            var l = request.Limits;
+            var plan = new PlanResponse(Guid.NewGuid(), request.Name.Value, null, new PlanLimitsResponse(10, 20, 100, 200, null, null, null, 1 << 20, null, 8, 64,
+                l?.QuotaEnforcement is { HasValue: true } e ? e.Value : QuotaEnforcement.Hard,
+                l?.RateLimitScopePerKey.Value ?? default, l?.RateLimitScopePerTenant.Value ?? default, l?.RedisDownModePerKey.Value ?? default,
+                l?.RedisDownModePerTenant.Value ?? default, l?.ShadowRateLimitPerKey.Value ?? false, l?.ShadowRateLimitPerTenant.Value ?? false),
+                new PlanPricesResponse("EUR", 0, 0, 0, 0, 0, 0, 0), default, default);
             Plans.Add(plan);
             return plan;
         });
@@ -203,7 +212,7 @@ internal sealed partial class FakeControlPlaneApi : IControlPlaneApi
         Record(nameof(CreateIssuerAsync), () =>
         {
             ThrowCreateFailure();
-            var issuer = new ExternalIssuerResponse(Guid.NewGuid(), tenantId, request.Name!, request.Issuer!, request.JwksUrl!, request.Audience!, request.ClaimName!, request.Mappings ?? [], "someone", default, default);
+            var issuer = new ExternalIssuerResponse(Guid.NewGuid(), tenantId, request.Name!, request.Issuer!, request.JwksUrl!, request.Audience!, request.ClaimName!, request.Mappings ?? [], "someone", default, default, request.AcceptedTokenTypes ?? ["at+jwt"]);
             Issuers.Add(issuer);
             return issuer;
         });
@@ -216,6 +225,14 @@ internal sealed partial class FakeControlPlaneApi : IControlPlaneApi
     public Task<PagedList<AuditEventResponse>> ListAuditAsync(
         Guid? tenantId = null, string? action = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int page = 1, int pageSize = 50, CancellationToken ct = default) =>
         Record($"{nameof(ListAuditAsync)}:{tenantId}:{action}:{page}:{from:O}:{to:O}", () => Page(Audit.Where(a => action is null || a.Action.StartsWith(action, StringComparison.Ordinal)).ToList(), page, pageSize));
+
+    /// <summary>What <see cref="GetBudgetAsync"/> answers; a tenant without budgets by default.</summary>
+    public TenantBudgetResponse? Budget { get; set; }
+
+    public Task<TenantBudgetResponse> GetBudgetAsync(Guid tenantId, CancellationToken ct = default) =>
+        Record($"{nameof(GetBudgetAsync)}:{tenantId}", () => Budget ?? new TenantBudgetResponse(
+            tenantId, "USD", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "enforce", "enforce", "closed",
+            new BudgetLineResponse(0, null, null, false), new BudgetLineResponse(0, null, null, false), [], 0));
 
     private static PagedList<T> Page<T>(List<T> items, int page, int pageSize) =>
         new(items.Skip((page - 1) * pageSize).Take(pageSize).ToList(), page, pageSize, items.Count);

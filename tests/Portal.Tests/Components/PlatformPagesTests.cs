@@ -51,6 +51,27 @@ public sealed class PlatformPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void Plans_RateLimitRules_AreSentAndShownInTheList()
+    {
+        var page = Render<Plans>();
+        page.WaitForAssertion(() => Assert.Contains("No plans yet", page.Markup));
+        page.Find("#planName").Change("Fleet");
+        page.Find("#scopeTenant").Change(nameof(RateLimitScope.Cluster));
+        page.Find("#downTenant").Change(nameof(RateLimitRedisDownMode.Closed));
+        page.Find("#shadowKey").Change(true);
+        page.Find("form").Submit();
+
+        page.WaitForAssertion(() => Assert.Contains("tenant: cluster (closed without Redis)", page.Markup));
+        var limits = Api.LastPlanRequest!.Limits!;
+        Assert.Equal(RateLimitScope.Cluster, limits.RateLimitScopePerTenant.Value);
+        Assert.Equal(RateLimitRedisDownMode.Closed, limits.RedisDownModePerTenant.Value);
+        Assert.Equal(RateLimitScope.Node, limits.RateLimitScopePerKey.Value);
+        Assert.True(limits.ShadowRateLimitPerKey.Value);
+        Assert.False(limits.ShadowRateLimitPerTenant.Value);
+        Assert.Contains("key: node, shadow", page.Markup);
+    }
+
+    [Fact]
     public void Blocks_ListsBlocksInForce_AndTheToggleAsksTheServerForAll()
     {
         Api.Blocks.Add(new BlockResponse(Guid.NewGuid(), "network", "203.0.113.0/24", null, "scraping", default, DateTimeOffset.UnixEpoch.AddDays(1), null, "ops"));

@@ -104,6 +104,24 @@ public sealed class TenantPagesTests : PortalTestContext
         page.Find("form").Submit();
         page.WaitForAssertion(() => Assert.Contains("scope=chat-users: chat", page.Markup));
         Assert.Equal("chat", Assert.Single(Api.Issuers.Single().Mappings).AllowedModels!.Single());
+        Assert.Equal(["at+jwt"], Api.Issuers.Single().AcceptedTokenTypes);
+    }
+
+    [Fact]
+    public void Issuers_Register_WithTypJwt_SendsBothTokenTypes_AndListsThem()
+    {
+        var page = Render<Issuers>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
+        page.WaitForAssertion(() => Assert.Contains("No external issuers", page.Markup));
+        page.Find("#issuerName").Change("auth0");
+        page.Find("#issuerUrl").Change("https://acme.eu.auth0.com/");
+        page.Find("#jwksUrl").Change("https://acme.eu.auth0.com/.well-known/jwks.json");
+        page.Find("#audience").Change("https://api.acme.example");
+        page.Find("#acceptJwtType").Change(true);
+        page.Find("#claimValue").Change("llm:chat");
+        page.Find("#claimModels").Change("chat");
+        page.Find("form").Submit();
+        page.WaitForAssertion(() => Assert.Contains("at+jwt, JWT", page.Markup));
+        Assert.Equal(["at+jwt", "JWT"], Api.Issuers.Single().AcceptedTokenTypes);
     }
 
     [Fact]

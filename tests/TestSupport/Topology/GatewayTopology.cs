@@ -31,6 +31,9 @@ public sealed record TopologyOptions(TopologyBinaries Binaries, string Name)
     /// <summary>A PostgreSQL cluster of the topology's own (to stop it); otherwise a database on the shared server.</summary>
     public bool DedicatedPostgres { get; init; }
 
+    /// <summary>Extra settings for every node (environment variables, for example <c>DataPlane__Redis__ConnectionString</c>).</summary>
+    public IReadOnlyDictionary<string, string>? NodeEnvironment { get; init; }
+
     /// <summary>Where logs go; by default under the test output (bin/.../topology).</summary>
     public string LogRoot { get; init; } = Path.Combine(AppContext.BaseDirectory, "topology");
 }
@@ -135,8 +138,14 @@ public sealed class GatewayTopology : IAsyncDisposable
     {
         var state = StateDirectory(index);
         Directory.CreateDirectory(state);
+        var environment = new Dictionary<string, string>(Settings.Node(index, _nodePorts[index], ControlPlanePort, Broker, state));
+        foreach (var (name, value) in _options.NodeEnvironment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         var process = ServiceProcess.Start(TopologySettings.NodeId(index), "dotnet", [_options.Binaries.DataPlaneAssembly],
-            Settings.Node(index, _nodePorts[index], ControlPlanePort, Broker, state), Path.Combine(RunDirectory, TopologySettings.NodeId(index)), state);
+            environment, Path.Combine(RunDirectory, TopologySettings.NodeId(index)), state);
         _nodes[index] = process;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await Wait.UntilAsync(async () =>

@@ -13,19 +13,25 @@ public sealed record TopologyTenant(string TenantId, string Slug, string Model, 
 /// <summary>The admin calls and gateway requests the topology tests and the propagation bench make.</summary>
 public static class TopologyAdmin
 {
+    private static readonly object DefaultLimits = new { requestsPerSecondPerKey = 100_000, burstPerKey = 100_000, requestsPerSecondPerTenant = 100_000, burstPerTenant = 100_000 };
+
     /// <summary>A plan, a tenant, an endpoint for <paramref name="upstream"/> and a key.</summary>
     public static Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, RecordingUpstream upstream, string model = "chat") =>
-        topology.CreateTenantAsync($"{upstream.BaseAddress.ToString().TrimEnd('/')}/v1", model);
+        topology.CreateTenantAsync(upstream, DefaultLimits, model);
+
+    /// <summary>The same, with a plan of the given <c>limits</c> (the plan API's JSON shape).</summary>
+    public static Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, RecordingUpstream upstream, object limits, string model = "chat") =>
+        topology.CreateTenantAsync($"{upstream.BaseAddress.ToString().TrimEnd('/')}/v1", limits, model);
 
     /// <summary>A plan, a tenant, an endpoint whose upstream base URL is <paramref name="baseUrl"/> (e.g. a model server's <c>/v1</c>) and a key.</summary>
-    public static async Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, string baseUrl, string model)
+    public static Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, string baseUrl, string model) =>
+        topology.CreateTenantAsync(baseUrl, DefaultLimits, model);
+
+    /// <summary>The same, with a plan of the given <c>limits</c>.</summary>
+    public static async Task<TopologyTenant> CreateTenantAsync(this GatewayTopology topology, string baseUrl, object limits, string model)
     {
         using var admin = topology.Admin();
-        var plan = await PostAsync(admin, "/api/v1/plans", new
-        {
-            name = $"plan-{Guid.NewGuid():N}",
-            limits = new { requestsPerSecondPerKey = 100_000, burstPerKey = 100_000, requestsPerSecondPerTenant = 100_000, burstPerTenant = 100_000 },
-        });
+        var plan = await PostAsync(admin, "/api/v1/plans", new { name = $"plan-{Guid.NewGuid():N}", limits });
         var slug = $"t{Guid.NewGuid():N}"[..16];
         var tenant = await PostAsync(admin, "/api/v1/tenants", new { slug, displayName = slug, planId = (string)plan["id"]! });
         var tenantId = (string)tenant["id"]!;

@@ -38,6 +38,9 @@ public sealed class TopologySettings
             ["ControlPlane__Admin__BootstrapToken"] = AdminToken,
             ["ControlPlane__DataProtection__MasterKey"] = Convert.ToBase64String(MasterKey),
             ["ControlPlane__Endpoints__AllowedPrivateNetworks__0"] = "127.0.0.1/32",
+            // The platform issuer at its real address (nodes validate iss against it), over plain HTTP on loopback.
+            ["ControlPlane__Identity__Issuer"] = $"http://127.0.0.1:{port}/",
+            ["ControlPlane__Identity__RequireHttps"] = "false",
             ["Bus__Username"] = broker.ControlPlaneUser,
             ["Bus__Password"] = broker.ControlPlanePassword,
         };

@@ -25,6 +25,9 @@ internal sealed class ExternalIssuer
     /// <summary>The claim-value mappings, as JSON (a list of <see cref="ClaimMappingSnapshot"/>).</summary>
     public required string MappingsJson { get; set; }
 
+    /// <summary>The accepted header <c>typ</c> values, space-separated canonical spellings (<c>at+jwt</c>, <c>JWT</c>).</summary>
+    public string AcceptedTokenTypes { get; set; } = ExternalTokenTypes.AccessToken;
+
     public required string CreatedBy { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
@@ -49,6 +52,9 @@ internal sealed class ExternalIssuerConfiguration : IEntityTypeConfiguration<Ext
         e.Property(i => i.Audience).HasMaxLength(500);
         e.Property(i => i.ClaimName).HasMaxLength(100);
         e.Property(i => i.CreatedBy).HasMaxLength(200);
+
+        // Issuers registered before the setting existed stay strict.
+        e.Property(i => i.AcceptedTokenTypes).HasMaxLength(50).HasDefaultValue(ExternalTokenTypes.AccessToken);
         e.Ignore(i => i.Mappings);
         e.HasOne<Tenant>().WithMany().HasForeignKey(i => i.TenantId).OnDelete(DeleteBehavior.Cascade);
     }

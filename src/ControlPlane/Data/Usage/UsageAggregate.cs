@@ -105,6 +105,11 @@ internal sealed class UsageAggregate
     /// <summary>Responses whose reported usage was not trustworthy (negative, huge, not a number) and was ignored.</summary>
     public long MalformedUsage { get; set; }
 
+    /// <summary>Requests served that a rate limit in shadow mode would have refused.</summary>
+    public long WouldHaveBeenLimited { get; set; }
+    /// <summary>Requests a spend budget in shadow mode would have refused (they were served).</summary>
+    public long BudgetWouldLimit { get; set; }
+
     public DateTimeOffset UpdatedAt { get; set; }
 
     /// <summary>All requests of the row, whatever their status.</summary>

@@ -2,6 +2,7 @@ using InferenceGateway.Contracts;
 using System.Security.Cryptography;
 using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.ExternalIssuers;
 using InferenceGateway.ControlPlane.Features.ModelEndpoints;
 using InferenceGateway.Security.Networking;
 
@@ -29,6 +30,13 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         MaxConcurrentRequestsPerKey = p.MaxConcurrentRequestsPerKey ?? Plans.PlanRules.DefaultConcurrentPerKey,
         MaxConcurrentRequestsPerTenant = p.MaxConcurrentRequestsPerTenant ?? Plans.PlanRules.DefaultConcurrentPerTenant,
         AllowedModels = p.AllowedModels?.Order(StringComparer.Ordinal).ToList(),
+        RateLimitScopePerKey = p.RateLimitScopePerKey == RateLimitScope.Cluster ? "cluster" : null,
+        RateLimitScopePerTenant = p.RateLimitScopePerTenant == RateLimitScope.Cluster ? "cluster" : null,
+        RedisDownModePerKey = p.RedisDownModePerKey == RateLimitRedisDownMode.Closed ? "closed" : null,
+        RedisDownModePerTenant = p.RedisDownModePerTenant == RateLimitRedisDownMode.Closed ? "closed" : null,
+        ShadowRateLimitPerKey = p.ShadowRateLimitPerKey ? true : null,
+        ShadowRateLimitPerTenant = p.ShadowRateLimitPerTenant ? true : null,
+        Budget = Budgets.PlanBudgets.Snapshot(p),
     };
 
     public static TenantSnapshot Tenant(Tenant t) => new()
@@ -38,7 +46,12 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         Status = t.Status == TenantStatus.Active ? TenantState.Active : TenantState.Suspended,
         PlanId = t.PlanId,
         QuotaUsage = t.QuotaPeriodStart is { } period
-            ? new TenantQuotaUsage { PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed }
+            ? new TenantQuotaUsage
+            {
+                PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed,
+                Spend = Budgets.PlanBudgets.Canonical(t.BudgetSpend), Day = t.BudgetDay is { } day ? Instant(day) : null,
+                DaySpend = Budgets.PlanBudgets.Canonical(t.BudgetDaySpend),
+            }
             : null,
     };
 
@@ -80,6 +93,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
         Audience = i.Audience,
         ClaimName = i.ClaimName,
         Mappings = [.. i.Mappings.OrderBy(m => m.Value, StringComparer.Ordinal).Select(m => m with { AllowedModels = [.. m.AllowedModels.Order(StringComparer.Ordinal)] })],
+        AcceptedTokenTypes = ExternalIssuerTokenTypes.Parse(i.AcceptedTokenTypes),
     };
 
     public static BlockSnapshot Block(Block block) => new()
@@ -160,6 +174,7 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
             ForwardClientAddress = endpoint.ForwardClientAddress,
             StreamMaxDurationSeconds = endpoint.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
             StreamMaxIdleSeconds = endpoint.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
+            MaxOutputTokens = endpoint.MaxOutputTokens,
             ImageRules = imageRules,
             OutputHardening = hardening,
         };

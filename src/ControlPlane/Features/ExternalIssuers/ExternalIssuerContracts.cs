@@ -9,6 +9,7 @@ internal static class ExternalIssuerResponses
     {
         public static ExternalIssuerResponse From(ExternalIssuer i) => new(
             i.Id, i.TenantId, i.Name, i.Issuer, i.JwksUrl, i.Audience, i.ClaimName,
-            [.. i.Mappings.Select(m => new ClaimMappingDto(m.Value, [.. m.AllowedModels], m.PlanId))], i.CreatedBy, i.CreatedAt, i.UpdatedAt);
+            [.. i.Mappings.Select(m => new ClaimMappingDto(m.Value, [.. m.AllowedModels], m.PlanId))], i.CreatedBy, i.CreatedAt, i.UpdatedAt,
+            ExternalIssuerTokenTypes.Parse(i.AcceptedTokenTypes));
     }
 }

@@ -135,6 +135,8 @@ internal static partial class ExternalIssuersApi
         issuer.Audience = request.Audience!;
         issuer.ClaimName = request.ClaimName!;
         issuer.Mappings = [.. request.Mappings!.Select(m => new ClaimMappingSnapshot { Value = m.Value!, AllowedModels = [.. m.AllowedModels!.Order(StringComparer.Ordinal)], PlanId = m.PlanId })];
+        // Validated already: a request with an unknown type never gets here.
+        issuer.AcceptedTokenTypes = ExternalIssuerTokenTypes.Normalize(request.AcceptedTokenTypes, new ValidationErrors());
         issuer.UpdatedAt = now;
     }
 
@@ -178,6 +180,7 @@ internal static partial class ExternalIssuersApi
             errors.Add("claimName", "The claim name is required: the claim whose values select the mappings, such as 'scope', 'roles' or 'groups' (letters, digits, '_', ':', '.', '/', '-'; at most 100).");
         }
 
+        ExternalIssuerTokenTypes.Normalize(request.AcceptedTokenTypes, errors);
         var mappings = request.Mappings ?? [];
         if (mappings.Count is 0 or > MaxMappings)
         {

@@ -62,3 +62,17 @@ internal static class EndpointStreams
         }
     }
 }
+
+/// <summary>A model's output ceiling: what a spend budget reserves for a request that sets no <c>max_tokens</c>.</summary>
+internal static class EndpointOutputCeiling
+{
+    public const int Default = InferenceGateway.Contracts.Rules.BudgetRules.DefaultMaxOutputTokens;
+
+    public static void Validate(int? value, ValidationErrors errors)
+    {
+        if (value is < 1 or > InferenceGateway.Contracts.Rules.BudgetRules.MaxOutputTokensCeiling)
+        {
+            errors.Add("maxOutputTokens", $"The output ceiling is from 1 to {InferenceGateway.Contracts.Rules.BudgetRules.MaxOutputTokensCeiling} tokens.");
+        }
+    }
+}

@@ -23,6 +23,7 @@ internal static class ModelEndpointResponses
             e.StreamMaxDurationSeconds ?? EndpointStreams.DefaultMaxDurationSeconds,
             e.StreamMaxIdleSeconds ?? EndpointStreams.DefaultMaxIdleSeconds,
             ModelEndpointRules.ReadImageRules(e),
-            ModelEndpointRules.ReadOutputHardening(e));
+            ModelEndpointRules.ReadOutputHardening(e),
+            e.MaxOutputTokens ?? EndpointOutputCeiling.Default);
     }
 }

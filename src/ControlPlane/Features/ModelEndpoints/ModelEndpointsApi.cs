@@ -65,6 +65,7 @@ internal static class ModelEndpointsApi
         ValidateTimeout(timeout, errors);
         EndpointMethods.Validate(request.AllowedMethods, "allowedMethods", errors);
         EndpointStreams.Validate(request.StreamMaxDurationSeconds, request.StreamMaxIdleSeconds, errors);
+        EndpointOutputCeiling.Validate(request.MaxOutputTokens, errors);
 
         var imageRules = request.ImageRules is { } images ? ModelEndpointRules.ToSnapshot(images) : null;
         var hardening = request.OutputHardening is { } output ? ModelEndpointRules.ToSnapshot(output) : null;
@@ -104,6 +105,7 @@ internal static class ModelEndpointsApi
             StreamMaxIdleSeconds = request.StreamMaxIdleSeconds,
             ImageRules = ModelEndpointRules.Write(imageRules),
             OutputHardening = ModelEndpointRules.Write(hardening),
+            MaxOutputTokens = request.MaxOutputTokens,
             CreatedAt = changes.Now,
             UpdatedAt = changes.Now,
         };
@@ -220,6 +222,12 @@ internal static class ModelEndpointsApi
                 errors);
             endpoint.StreamMaxDurationSeconds = request.StreamMaxDurationSeconds.HasValue ? request.StreamMaxDurationSeconds.Value : endpoint.StreamMaxDurationSeconds;
             endpoint.StreamMaxIdleSeconds = request.StreamMaxIdleSeconds.HasValue ? request.StreamMaxIdleSeconds.Value : endpoint.StreamMaxIdleSeconds;
+        }
+
+        if (request.MaxOutputTokens.HasValue)
+        {
+            EndpointOutputCeiling.Validate(request.MaxOutputTokens.Value, errors);
+            endpoint.MaxOutputTokens = request.MaxOutputTokens.Value;
         }
 
         if (request.ImageRules.HasValue)

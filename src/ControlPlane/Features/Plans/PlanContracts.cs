@@ -14,11 +14,14 @@ internal static class PlanResponses
                 p.RequestsPerSecondPerKey, p.BurstPerKey, p.RequestsPerSecondPerTenant, p.BurstPerTenant,
                 p.MonthlyRequestQuota, p.MonthlyInputTokenQuota, p.MonthlyOutputTokenQuota, p.MaxRequestBodyBytes, p.AllowedModels,
                 p.MaxConcurrentRequestsPerKey ?? PlanRules.DefaultConcurrentPerKey, p.MaxConcurrentRequestsPerTenant ?? PlanRules.DefaultConcurrentPerTenant,
-                p.QuotaEnforcement),
+                p.QuotaEnforcement,
+                p.RateLimitScopePerKey, p.RateLimitScopePerTenant, p.RedisDownModePerKey, p.RedisDownModePerTenant,
+                p.ShadowRateLimitPerKey, p.ShadowRateLimitPerTenant),
             new PlanPricesResponse(
                 p.Currency, p.MonthlyBaseFee, p.PricePer1KRequests, p.PricePer1MInputTokens, p.PricePer1MOutputTokens,
                 p.IncludedRequests, p.IncludedInputTokens, p.IncludedOutputTokens),
             p.CreatedAt,
-            p.UpdatedAt);
+            p.UpdatedAt,
+            Budgets.PlanBudgets.Response(p));
     }
 }

@@ -53,6 +53,12 @@ internal static partial class PlanRules
             plan.MaxConcurrentRequestsPerKey = l.MaxConcurrentRequestsPerKey.Or(plan.MaxConcurrentRequestsPerKey ?? DefaultConcurrentPerKey);
             plan.MaxConcurrentRequestsPerTenant = l.MaxConcurrentRequestsPerTenant.Or(plan.MaxConcurrentRequestsPerTenant ?? DefaultConcurrentPerTenant);
             plan.AllowedModels = l.AllowedModels.HasValue ? l.AllowedModels.Value?.ToList() : plan.AllowedModels;
+            plan.RateLimitScopePerKey = l.RateLimitScopePerKey.Or(plan.RateLimitScopePerKey);
+            plan.RateLimitScopePerTenant = l.RateLimitScopePerTenant.Or(plan.RateLimitScopePerTenant);
+            plan.RedisDownModePerKey = l.RedisDownModePerKey.Or(plan.RedisDownModePerKey);
+            plan.RedisDownModePerTenant = l.RedisDownModePerTenant.Or(plan.RedisDownModePerTenant);
+            plan.ShadowRateLimitPerKey = l.ShadowRateLimitPerKey.Or(plan.ShadowRateLimitPerKey);
+            plan.ShadowRateLimitPerTenant = l.ShadowRateLimitPerTenant.Or(plan.ShadowRateLimitPerTenant);
         }
 
         if (request.Prices is { } p)
@@ -66,6 +72,8 @@ internal static partial class PlanRules
             plan.IncludedInputTokens = p.IncludedInputTokens.Or(plan.IncludedInputTokens);
             plan.IncludedOutputTokens = p.IncludedOutputTokens.Or(plan.IncludedOutputTokens);
         }
+
+        Budgets.PlanBudgets.Apply(plan, request.Budgets);
     }
 
     public static void Validate(Plan plan, long bodyCeiling, ValidationErrors errors)
@@ -100,6 +108,7 @@ internal static partial class PlanRules
         Concurrency(plan.MaxConcurrentRequestsPerTenant, "limits.maxConcurrentRequestsPerTenant", errors);
 
         ModelList(plan.AllowedModels, "limits.allowedModels", errors);
+        RateLimitRules(plan, errors);
 
         if (!CurrencyRegex().IsMatch(plan.Currency))
         {
@@ -113,6 +122,7 @@ internal static partial class PlanRules
         Included(plan.IncludedRequests, "prices.includedRequests", errors);
         Included(plan.IncludedInputTokens, "prices.includedInputTokens", errors);
         Included(plan.IncludedOutputTokens, "prices.includedOutputTokens", errors);
+        Budgets.PlanBudgets.Validate(plan, errors);
     }
 
     /// <summary>Checks a list of model slugs (a plan's or a key's allow-list).</summary>
@@ -139,6 +149,29 @@ internal static partial class PlanRules
         if (models.Distinct(StringComparer.Ordinal).Count() != models.Count)
         {
             errors.Add(field, "A model is listed twice.");
+        }
+    }
+
+    private static void RateLimitRules(Plan plan, ValidationErrors errors)
+    {
+        if (!Enum.IsDefined(plan.RateLimitScopePerKey))
+        {
+            errors.Add("limits.rateLimitScopePerKey", "The rate-limit scope is node or cluster.");
+        }
+
+        if (!Enum.IsDefined(plan.RateLimitScopePerTenant))
+        {
+            errors.Add("limits.rateLimitScopePerTenant", "The rate-limit scope is node or cluster.");
+        }
+
+        if (!Enum.IsDefined(plan.RedisDownModePerKey))
+        {
+            errors.Add("limits.redisDownModePerKey", "The Redis-down mode is local or closed.");
+        }
+
+        if (!Enum.IsDefined(plan.RedisDownModePerTenant))
+        {
+            errors.Add("limits.redisDownModePerTenant", "The Redis-down mode is local or closed.");
         }
     }
 

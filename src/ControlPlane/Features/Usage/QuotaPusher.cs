@@ -100,7 +100,8 @@ internal sealed partial class QuotaPusher(
         var now = time.GetUtcNow();
         var (period, _) = QuotaConsumption.PeriodOf(now);
         var tenants = await db.Tenants.Include(t => t.Plan)
-            .Where(t => t.Plan!.MonthlyRequestQuota != null || t.Plan.MonthlyInputTokenQuota != null || t.Plan.MonthlyOutputTokenQuota != null)
+            .Where(t => t.Plan!.MonthlyRequestQuota != null || t.Plan.MonthlyInputTokenQuota != null || t.Plan.MonthlyOutputTokenQuota != null
+                || t.Plan.BudgetTenantMonthly != null || t.Plan.BudgetTenantDaily != null || t.Plan.BudgetKeyMonthly != null || t.Plan.BudgetKeyDaily != null)
             .ToListAsync(cancellationToken);
         if (tenants.Count == 0)
         {
@@ -108,12 +109,14 @@ internal sealed partial class QuotaPusher(
         }
 
         var consumed = await QuotaConsumption.ReadAsync(db, period, tenants.Select(t => t.Id).ToList(), cancellationToken);
+        var today = await Budgets.BudgetSpendReader.TodayAsync(db, now, tenants, cancellationToken);
         var delta = new List<ConfigChange>();
         foreach (var tenant in tenants)
         {
             var figures = consumed.GetValueOrDefault(tenant.Id);
             var samePeriod = tenant.QuotaPeriodStart == period;
-            if (samePeriod && figures == new Consumed(tenant.QuotaRequestsConsumed, tenant.QuotaInputTokensConsumed, tenant.QuotaOutputTokensConsumed))
+            var spend = Budgets.BudgetSpendReader.Apply(tenant, figures, today, now);
+            if (samePeriod && !spend && figures == new Consumed(tenant.QuotaRequestsConsumed, tenant.QuotaInputTokensConsumed, tenant.QuotaOutputTokensConsumed))
             {
                 continue;
             }

@@ -89,7 +89,8 @@ internal static class UsageApi
             .ToList();
         var totals = new UsageTotals(
             grouped.Sum(r => r.Requests), grouped.Sum(r => r.InputTokens), grouped.Sum(r => r.OutputTokens),
-            grouped.Sum(r => r.EstimatedInputTokens), grouped.Sum(r => r.EstimatedOutputTokens), grouped.Sum(r => r.BytesIn), grouped.Sum(r => r.BytesOut));
+            grouped.Sum(r => r.EstimatedInputTokens), grouped.Sum(r => r.EstimatedOutputTokens), grouped.Sum(r => r.BytesIn), grouped.Sum(r => r.BytesOut),
+            grouped.Sum(r => r.WouldHaveBeenLimited));
         var report = new UsageReport(tenantId, start, end, grain.ToString().ToLowerInvariant(), groupBy, UsageLatencyBuckets.UpperBoundsMs, grouped, totals);
         if (WantsCsv(http.Request))
         {
@@ -131,13 +132,13 @@ internal static class UsageApi
         var csv = new StringBuilder();
         csv.Append("bucket_start,model,credential_id,credential_kind,requests,requests_2xx,requests_3xx,requests_4xx,requests_5xx,bytes_in,bytes_out,latency_sum_us,");
         csv.Append(string.Join(',', report.LatencyBucketUpperBoundsMs.Select(b => $"latency_le_{b}ms").Append("latency_over_60000ms")));
-        csv.Append(",input_tokens,output_tokens,estimated_input_tokens,estimated_output_tokens,malformed_usage\n");
+        csv.Append(",input_tokens,output_tokens,estimated_input_tokens,estimated_output_tokens,malformed_usage,would_have_been_limited,budget_would_limit\n");
         foreach (var r in report.Rows)
         {
             csv.Append(CultureInfo.InvariantCulture, $"{r.BucketStart.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ},{Field(r.Model)},{Field(r.CredentialId)},{Field(r.CredentialKind)},");
             csv.Append(CultureInfo.InvariantCulture, $"{r.Requests},{r.Requests2xx},{r.Requests3xx},{r.Requests4xx},{r.Requests5xx},{r.BytesIn},{r.BytesOut},{r.LatencySumMicros},");
             csv.Append(string.Join(',', r.LatencyBuckets.Select(b => b.ToString(CultureInfo.InvariantCulture))));
-            csv.Append(CultureInfo.InvariantCulture, $",{r.InputTokens},{r.OutputTokens},{r.EstimatedInputTokens},{r.EstimatedOutputTokens},{r.MalformedUsage}\n");
+            csv.Append(CultureInfo.InvariantCulture, $",{r.InputTokens},{r.OutputTokens},{r.EstimatedInputTokens},{r.EstimatedOutputTokens},{r.MalformedUsage},{r.WouldHaveBeenLimited},{r.BudgetWouldLimit}\n");
         }
 
         return csv.ToString();

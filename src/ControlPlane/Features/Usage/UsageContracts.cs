@@ -11,9 +11,12 @@ internal sealed record UsageRow(
     DateTimeOffset BucketStart, string? Model, string? CredentialId, string? CredentialKind,
     long Requests, long Requests2xx, long Requests3xx, long Requests4xx, long Requests5xx,
     long BytesIn, long BytesOut, long LatencySumMicros, IReadOnlyList<long> LatencyBuckets,
-    long InputTokens, long OutputTokens, long EstimatedInputTokens, long EstimatedOutputTokens, long MalformedUsage);
+    long InputTokens, long OutputTokens, long EstimatedInputTokens, long EstimatedOutputTokens, long MalformedUsage,
+    long WouldHaveBeenLimited = 0,
+    long BudgetWouldLimit = 0);
 
-internal sealed record UsageTotals(long Requests, long InputTokens, long OutputTokens, long EstimatedInputTokens, long EstimatedOutputTokens, long BytesIn, long BytesOut);
+internal sealed record UsageTotals(long Requests, long InputTokens, long OutputTokens, long EstimatedInputTokens, long EstimatedOutputTokens, long BytesIn, long BytesOut,
+    long WouldHaveBeenLimited = 0);
 
 /// <summary>A tenant's consumption of its plan's monthly quotas in the current calendar month (UTC).</summary>
 internal sealed record QuotaStatus(
@@ -56,6 +59,7 @@ internal static class UsageRows
             rows.Sum(r => r.Requests), rows.Sum(r => r.Requests2xx), rows.Sum(r => r.Requests3xx), rows.Sum(r => r.Requests4xx), rows.Sum(r => r.Requests5xx),
             rows.Sum(r => r.BytesIn), rows.Sum(r => r.BytesOut), rows.Sum(r => r.LatencySumMicros), buckets,
             rows.Sum(r => r.InputTokens), rows.Sum(r => r.OutputTokens), rows.Sum(r => r.EstimatedInputTokens), rows.Sum(r => r.EstimatedOutputTokens),
-            rows.Sum(r => r.MalformedUsage));
+            rows.Sum(r => r.MalformedUsage), rows.Sum(r => r.WouldHaveBeenLimited),
+            rows.Sum(r => r.BudgetWouldLimit));
     }
 }

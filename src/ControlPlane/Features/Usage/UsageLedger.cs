@@ -30,6 +30,8 @@ internal sealed partial class UsageLedger(ControlPlaneDbContext db, QuotaPushSig
         nameof(UsageAggregate.LatencyUpTo30s), nameof(UsageAggregate.LatencyUpTo60s), nameof(UsageAggregate.LatencyOver60s),
         nameof(UsageAggregate.InputTokens), nameof(UsageAggregate.OutputTokens),
         nameof(UsageAggregate.EstimatedInputTokens), nameof(UsageAggregate.EstimatedOutputTokens), nameof(UsageAggregate.MalformedUsage),
+        nameof(UsageAggregate.WouldHaveBeenLimited),
+        nameof(UsageAggregate.BudgetWouldLimit),
     ];
 
     private static readonly string[] KeyColumns =
@@ -163,6 +165,8 @@ internal sealed partial class UsageLedger(ControlPlaneDbContext db, QuotaPushSig
         yield return c.EstimatedInputTokens;
         yield return c.EstimatedOutputTokens;
         yield return c.MalformedUsage;
+        yield return c.WouldHaveBeenLimited;
+        yield return c.BudgetWouldLimit;
     }
 
     /// <summary>Parameters through the model's own type mappings, so each provider stores values as EF does (SQLite: text ids, integer instants).</summary>

@@ -494,6 +494,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("AcceptedTokenTypes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasDefaultValue("at+jwt");
+
                     b.Property<string>("Audience")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -805,6 +812,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(8192)
                         .HasColumnType("character varying(8192)");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -924,6 +934,37 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.PrimitiveCollection<List<string>>("AllowedModels")
                         .HasColumnType("text[]");
 
+                    b.Property<decimal?>("BudgetKeyDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetKeyMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<decimal?>("BudgetKeyMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<decimal?>("BudgetTenantDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetTenantMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<decimal?>("BudgetTenantMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<string>("BudgetWhenRedisDown")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
                     b.Property<int>("BurstPerKey")
                         .HasColumnType("integer");
 
@@ -995,11 +1036,45 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<string>("RateLimitScopePerKey")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("Node");
+
+                    b.Property<string>("RateLimitScopePerTenant")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("Node");
+
+                    b.Property<string>("RedisDownModePerKey")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("Local");
+
+                    b.Property<string>("RedisDownModePerTenant")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("Local");
+
                     b.Property<double>("RequestsPerSecondPerKey")
                         .HasColumnType("double precision");
 
                     b.Property<double>("RequestsPerSecondPerTenant")
                         .HasColumnType("double precision");
+
+                    b.Property<bool>("ShadowRateLimitPerKey")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ShadowRateLimitPerTenant")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1017,6 +1092,17 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("BudgetDay")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<decimal>("BudgetDaySpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
+
+                    b.Property<decimal>("BudgetSpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1102,6 +1188,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("BucketStart")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("BudgetWouldLimit")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("BytesIn")
                         .HasColumnType("bigint");
@@ -1200,6 +1289,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("WouldHaveBeenLimited")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 

@@ -488,6 +488,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AcceptedTokenTypes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("at+jwt");
+
                     b.Property<string>("Audience")
                         .IsRequired()
                         .HasMaxLength(500)
@@ -799,6 +806,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasMaxLength(8192)
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("MaxOutputTokens")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -916,6 +926,37 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     b.PrimitiveCollection<string>("AllowedModels")
                         .HasColumnType("TEXT");
 
+                    b.Property<decimal?>("BudgetKeyDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BudgetKeyMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BudgetKeyMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BudgetTenantDaily")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BudgetTenantMode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal?>("BudgetTenantMonthly")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BudgetWhenRedisDown")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("BurstPerKey")
                         .HasColumnType("INTEGER");
 
@@ -987,11 +1028,45 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasMaxLength(10)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RateLimitScopePerKey")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Node");
+
+                    b.Property<string>("RateLimitScopePerTenant")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Node");
+
+                    b.Property<string>("RedisDownModePerKey")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Local");
+
+                    b.Property<string>("RedisDownModePerTenant")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Local");
+
                     b.Property<double>("RequestsPerSecondPerKey")
                         .HasColumnType("REAL");
 
                     b.Property<double>("RequestsPerSecondPerTenant")
                         .HasColumnType("REAL");
+
+                    b.Property<bool>("ShadowRateLimitPerKey")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ShadowRateLimitPerTenant")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
@@ -1008,6 +1083,17 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("BudgetDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<decimal>("BudgetDaySpend")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("TEXT");
+
+                    b.Property<decimal>("BudgetSpend")
+                        .HasPrecision(18, 6)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
@@ -1093,6 +1179,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("BucketStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BudgetWouldLimit")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("BytesIn")
@@ -1191,6 +1280,9 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WouldHaveBeenLimited")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
