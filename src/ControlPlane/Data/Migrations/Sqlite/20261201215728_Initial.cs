@@ -272,6 +272,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     MaxConcurrentRequestsPerKey = table.Column<int>(type: "INTEGER", nullable: true),
                     MaxConcurrentRequestsPerTenant = table.Column<int>(type: "INTEGER", nullable: true),
                     AllowedModels = table.Column<string>(type: "TEXT", nullable: true),
+                    RateLimitScopePerKey = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false, defaultValue: "Node"),
+                    RateLimitScopePerTenant = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false, defaultValue: "Node"),
+                    RedisDownModePerKey = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false, defaultValue: "Local"),
+                    RedisDownModePerTenant = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false, defaultValue: "Local"),
+                    ShadowRateLimitPerKey = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ShadowRateLimitPerTenant = table.Column<bool>(type: "INTEGER", nullable: false),
                     Currency = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
                     MonthlyBaseFee = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: false),
                     PricePer1KRequests = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: false),
@@ -280,6 +286,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     IncludedRequests = table.Column<long>(type: "INTEGER", nullable: false),
                     IncludedInputTokens = table.Column<long>(type: "INTEGER", nullable: false),
                     IncludedOutputTokens = table.Column<long>(type: "INTEGER", nullable: false),
+                    BudgetTenantMonthly = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true),
+                    BudgetTenantDaily = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true),
+                    BudgetKeyMonthly = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true),
+                    BudgetKeyDaily = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: true),
+                    BudgetTenantMode = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    BudgetKeyMode = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    BudgetWhenRedisDown = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -465,7 +478,10 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     QuotaPeriodStart = table.Column<long>(type: "INTEGER", nullable: true),
                     QuotaRequestsConsumed = table.Column<long>(type: "INTEGER", nullable: false),
                     QuotaInputTokensConsumed = table.Column<long>(type: "INTEGER", nullable: false),
-                    QuotaOutputTokensConsumed = table.Column<long>(type: "INTEGER", nullable: false)
+                    QuotaOutputTokensConsumed = table.Column<long>(type: "INTEGER", nullable: false),
+                    BudgetSpend = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: false),
+                    BudgetDay = table.Column<long>(type: "INTEGER", nullable: true),
+                    BudgetDaySpend = table.Column<decimal>(type: "TEXT", precision: 18, scale: 6, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -573,6 +589,7 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     Audience = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
                     ClaimName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     MappingsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    AcceptedTokenTypes = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false, defaultValue: "at+jwt"),
                     CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
@@ -667,6 +684,7 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     StreamMaxIdleSeconds = table.Column<int>(type: "INTEGER", nullable: true),
                     ImageRules = table.Column<string>(type: "TEXT", maxLength: 8192, nullable: true),
                     OutputHardening = table.Column<string>(type: "TEXT", maxLength: 8192, nullable: true),
+                    MaxOutputTokens = table.Column<int>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -768,6 +786,8 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Sqlite
                     EstimatedInputTokens = table.Column<long>(type: "INTEGER", nullable: false),
                     EstimatedOutputTokens = table.Column<long>(type: "INTEGER", nullable: false),
                     MalformedUsage = table.Column<long>(type: "INTEGER", nullable: false),
+                    WouldHaveBeenLimited = table.Column<long>(type: "INTEGER", nullable: false),
+                    BudgetWouldLimit = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

@@ -274,6 +274,12 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     MaxConcurrentRequestsPerKey = table.Column<int>(type: "integer", nullable: true),
                     MaxConcurrentRequestsPerTenant = table.Column<int>(type: "integer", nullable: true),
                     AllowedModels = table.Column<List<string>>(type: "text[]", nullable: true),
+                    RateLimitScopePerKey = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false, defaultValue: "Node"),
+                    RateLimitScopePerTenant = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false, defaultValue: "Node"),
+                    RedisDownModePerKey = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false, defaultValue: "Local"),
+                    RedisDownModePerTenant = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false, defaultValue: "Local"),
+                    ShadowRateLimitPerKey = table.Column<bool>(type: "boolean", nullable: false),
+                    ShadowRateLimitPerTenant = table.Column<bool>(type: "boolean", nullable: false),
                     Currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
                     MonthlyBaseFee = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false),
                     PricePer1KRequests = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false),
@@ -282,6 +288,13 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     IncludedRequests = table.Column<long>(type: "bigint", nullable: false),
                     IncludedInputTokens = table.Column<long>(type: "bigint", nullable: false),
                     IncludedOutputTokens = table.Column<long>(type: "bigint", nullable: false),
+                    BudgetTenantMonthly = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: true),
+                    BudgetTenantDaily = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: true),
+                    BudgetKeyMonthly = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: true),
+                    BudgetKeyDaily = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: true),
+                    BudgetTenantMode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    BudgetKeyMode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    BudgetWhenRedisDown = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -467,7 +480,10 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     QuotaPeriodStart = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     QuotaRequestsConsumed = table.Column<long>(type: "bigint", nullable: false),
                     QuotaInputTokensConsumed = table.Column<long>(type: "bigint", nullable: false),
-                    QuotaOutputTokensConsumed = table.Column<long>(type: "bigint", nullable: false)
+                    QuotaOutputTokensConsumed = table.Column<long>(type: "bigint", nullable: false),
+                    BudgetSpend = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false),
+                    BudgetDay = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    BudgetDaySpend = table.Column<decimal>(type: "numeric(18,6)", precision: 18, scale: 6, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -575,6 +591,7 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     Audience = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
                     ClaimName = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
                     MappingsJson = table.Column<string>(type: "text", nullable: false),
+                    AcceptedTokenTypes = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false, defaultValue: "at+jwt"),
                     CreatedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -669,6 +686,7 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     StreamMaxIdleSeconds = table.Column<int>(type: "integer", nullable: true),
                     ImageRules = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
                     OutputHardening = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
+                    MaxOutputTokens = table.Column<int>(type: "integer", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
@@ -770,6 +788,8 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                     EstimatedInputTokens = table.Column<long>(type: "bigint", nullable: false),
                     EstimatedOutputTokens = table.Column<long>(type: "bigint", nullable: false),
                     MalformedUsage = table.Column<long>(type: "bigint", nullable: false),
+                    WouldHaveBeenLimited = table.Column<long>(type: "bigint", nullable: false),
+                    BudgetWouldLimit = table.Column<long>(type: "bigint", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
