@@ -92,7 +92,7 @@ public sealed class UsageApiTests(SingleNodeCluster cluster) : IAsyncLifetime
         Assert.Equal(3, lines.Length);
         Assert.StartsWith("2026-11-20T09:00:00Z,,,,3,3,0,0,0,", lines[1]);
         Assert.EndsWith(",malformed_usage,would_have_been_limited,budget_would_limit", lines[0]);
-        Assert.EndsWith(",30,6,0,0,0,0", lines[1]);
+        Assert.EndsWith(",30,6,0,0,0,0,0", lines[1]);
         Assert.StartsWith("2026-11-20T10:00:00Z,,,,5,5,", lines[2]);
     }
 
