@@ -51,7 +51,7 @@ public sealed class UsageLedgerTests
                 ],
             };
 
-            var ledger = new UsageLedger(db, TimeProvider.System, NullLogger<UsageLedger>.Instance);
+            var ledger = new UsageLedger(db, new QuotaPushSignal(), TimeProvider.System, NullLogger<UsageLedger>.Instance);
             var first = Batch(minute, 2);
             Assert.True(await ledger.ApplyAsync(first, CancellationToken.None));
             Assert.False(await ledger.ApplyAsync(first, CancellationToken.None));

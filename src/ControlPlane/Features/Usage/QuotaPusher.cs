@@ -7,23 +7,63 @@ using Microsoft.Extensions.Options;
 namespace InferenceGateway.ControlPlane.Features.Usage;
 
 /// <summary>
-/// Pushes each quota-bound tenant's consumption of the month to the nodes: every interval it reads the ledger,
-/// and for tenants whose figures moved stores them on the tenant and publishes them as <c>TenantChanged</c> deltas
-/// in one revision. Nodes add what they serve themselves until the next push. When a tenant reaches a quota, it
-/// records a quota event (audit action <c>quota.exceeded</c>) once per quota and month, hard or soft.
+/// Pushes each quota-bound tenant's consumption of the month to the nodes: right after the ledger ingested a usage
+/// batch (<see cref="QuotaPushSignal"/>, at most one pass per <see cref="UsageOptions.QuotaPushMinGap"/>) and every
+/// <see cref="UsageOptions.QuotaPushInterval"/> as a fallback. A pass reads the ledger, and for tenants whose
+/// figures moved stores them on the tenant and publishes them as <c>TenantChanged</c> deltas in one revision. Nodes
+/// add what they serve themselves until the next push. When a tenant reaches a quota, it records a quota event
+/// (audit action <c>quota.exceeded</c>) once per quota and month, hard or soft.
 /// </summary>
+/// <remarks>
+/// Among control-plane replicas one pass runs at a time: on PostgreSQL a pass holds a transaction advisory lock, and
+/// a replica that does not get it skips and tries again after the minimum gap, so a batch it ingested while another
+/// replica's pass was reading is pushed by its own next pass. SQLite (standalone, one process) needs no lock.
+/// </remarks>
 internal sealed partial class QuotaPusher(
-    IServiceScopeFactory scopes, IOptions<UsageOptions> options, TimeProvider time, ILogger<QuotaPusher> logger) : BackgroundService
+    IServiceScopeFactory scopes, QuotaPushSignal signal, IOptions<UsageOptions> options, TimeProvider time, ILogger<QuotaPusher> logger)
+    : BackgroundService
 {
+    internal const long AdvisoryLockKey = 0x1697_0014;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.QuotaPushInterval, time);
+        var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+        var wake = signal.WaitAsync(stoppingToken);
+        long? lastPass = null;
         var failing = false;
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
+            var woken = await Task.WhenAny(tick, wake);
+            if (woken == tick)
+            {
+                if (!await tick)
+                {
+                    return;
+                }
+
+                tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            }
+            else
+            {
+                await wake;
+                wake = signal.WaitAsync(stoppingToken);
+            }
+
+            if (lastPass is { } last && options.Value.QuotaPushMinGap - time.GetElapsedTime(last) is { Ticks: > 0 } rest)
+            {
+                await Task.Delay(rest, time, stoppingToken);
+            }
+
+            lastPass = time.GetTimestamp();
             try
             {
-                await PushOnceAsync(stoppingToken);
+                if (await PushOnceAsync(stoppingToken) is null)
+                {
+                    // Another replica's pass may have read the ledger before a batch this replica committed: look again.
+                    signal.Notify();
+                }
+
                 failing = false;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
@@ -38,12 +78,25 @@ internal sealed partial class QuotaPusher(
         }
     }
 
-    /// <summary>One pass; returns how many tenants' figures were pushed.</summary>
-    public async Task<int> PushOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One pass; returns how many tenants' figures were pushed, or null when another replica's pass holds the lock.</summary>
+    public async Task<int?> PushOnceAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
         var publisher = scope.ServiceProvider.GetRequiredService<ConfigPublisher>();
+
+        // PostgreSQL: the lock, the reads and the writes in one transaction, so no two replicas push from the same
+        // reading. SQLite: one process, and a transaction only around the writes (a deferred read would block writers).
+        await using var transaction = db.IsSqlite ? null : await db.Database.BeginTransactionAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            var locked = await db.Database.SqlQueryRaw<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLockKey}) AS \"Value\"").ToListAsync(cancellationToken);
+            if (!locked.Single())
+            {
+                return null;
+            }
+        }
+
         var now = time.GetUtcNow();
         var (period, _) = QuotaConsumption.PeriodOf(now);
         var tenants = await db.Tenants.Include(t => t.Plan)
@@ -82,10 +135,10 @@ internal sealed partial class QuotaPusher(
             return 0;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await using var writes = transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await db.SaveChangesAsync(cancellationToken);
         await publisher.AddRevisionAsync(delta, "quota.usage", now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await (transaction ?? writes!).CommitAsync(cancellationToken);
         publisher.Committed();
         return delta.Count;
     }
@@ -119,6 +172,6 @@ internal sealed partial class QuotaPusher(
         }
     }
 
-    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Pushing quota consumption to the nodes failed ({Error}); retried every interval")]
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Pushing quota consumption to the nodes failed ({Error}); retried at the next batch or interval")]
     private static partial void LogPushFailed(ILogger logger, string error);
 }

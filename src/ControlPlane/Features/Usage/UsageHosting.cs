@@ -9,6 +9,7 @@ internal static class UsageHosting
     {
         services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<UsageOptions>, UsageOptionsValidator>();
+        services.AddSingleton<QuotaPushSignal>();
         services.AddScoped<UsageLedger>();
         services.AddSingleton<UsageRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRetention>());

@@ -15,7 +15,7 @@ namespace InferenceGateway.ControlPlane.Features.Usage;
 /// replicas consuming at once) finds the id taken and changes nothing. Each cell adds into its minute, hour and day
 /// rows with one atomic upsert per row, so concurrent batches never overwrite each other's counts.
 /// </summary>
-internal sealed partial class UsageLedger(ControlPlaneDbContext db, TimeProvider time, ILogger<UsageLedger> logger)
+internal sealed partial class UsageLedger(ControlPlaneDbContext db, QuotaPushSignal quotaPush, TimeProvider time, ILogger<UsageLedger> logger)
 {
     private static readonly UsageGranularity[] Granularities = [UsageGranularity.Minute, UsageGranularity.Hour, UsageGranularity.Day];
 
@@ -85,6 +85,13 @@ internal sealed partial class UsageLedger(ControlPlaneDbContext db, TimeProvider
 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
+
+        // The quota pusher reads the ledger right away, so nodes learn the fleet's consumption one batch late at most.
+        if (cells.Count > 0)
+        {
+            quotaPush.Notify();
+        }
+
         return true;
     }
 

@@ -25,8 +25,14 @@ internal sealed class UsageOptions
 
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How often quota-bound tenants' consumption is pushed to the nodes (part of the quota overshoot bound).</summary>
-    public TimeSpan QuotaPushInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// The fallback pass of the quota pusher; it also pushes right after each ingested usage batch, which is what
+    /// bounds the quota overshoot.
+    /// </summary>
+    public TimeSpan QuotaPushInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The least time between two quota pushes, so a busy fleet does not make a revision per batch (part of the overshoot bound).</summary>
+    public TimeSpan QuotaPushMinGap { get; set; } = TimeSpan.FromMilliseconds(200);
 }
 
 internal sealed class UsageOptionsValidator : IValidateOptions<UsageOptions>
@@ -57,6 +63,11 @@ internal sealed class UsageOptionsValidator : IValidateOptions<UsageOptions>
         if (options.QuotaPushInterval < TimeSpan.FromMilliseconds(100) || options.QuotaPushInterval > TimeSpan.FromMinutes(5))
         {
             errors.Add($"{UsageOptions.Section}:QuotaPushInterval is from 100 ms to 5 minutes.");
+        }
+
+        if (options.QuotaPushMinGap < TimeSpan.FromMilliseconds(50) || options.QuotaPushMinGap > TimeSpan.FromSeconds(5) || options.QuotaPushMinGap > options.QuotaPushInterval)
+        {
+            errors.Add($"{UsageOptions.Section}:QuotaPushMinGap is from 50 ms to 5 s, and at most QuotaPushInterval.");
         }
 
         if (options.PruneInterval < TimeSpan.FromSeconds(1))
