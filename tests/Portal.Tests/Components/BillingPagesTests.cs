@@ -35,6 +35,37 @@ public sealed class BillingPagesTests : PortalTestContext
     }
 
     [Fact]
+    public void Usage_ShadowCounts_AreShownPerRowAndInTheTotals_AsWouldHaveBeenLimited()
+    {
+        Api.UsageRows.Add(FakeControlPlaneApi.UsageRow(Day1, "chat", "key-a", 30, 300, 600) with { WouldHaveBeenLimited = 7, BudgetWouldLimit = 4 });
+        Api.UsageRows.Add(FakeControlPlaneApi.UsageRow(Day1, "embed", "key-b", 20, 50, 0) with { WouldHaveBeenLimited = 2 });
+        var page = Render<Usage>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
+
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=usage-by-model] tbody tr").Count));
+        Assert.Contains("Would have been limited (shadow)", page.Find("[data-testid=usage-by-model] thead").TextContent);
+        var chat = page.FindAll("[data-testid=usage-by-model] tbody tr").Single(r => r.TextContent.Contains("chat", StringComparison.Ordinal));
+        Assert.Equal("11", chat.Children.Last().TextContent.Trim());
+        var keyB = page.FindAll("[data-testid=usage-by-credential] tbody tr").Single(r => r.TextContent.Contains("key-b", StringComparison.Ordinal));
+        Assert.Equal("2", keyB.Children.Last().TextContent.Trim());
+        var shadow = page.Find("[data-testid=usage-shadow]");
+        Assert.Contains("Would have been limited (shadow)", shadow.TextContent);
+        Assert.Equal("13", page.Find("[data-testid=usage-shadow] dd").TextContent.Trim());
+        var detail = page.Find("[data-testid=usage-shadow-detail]").TextContent;
+        Assert.Contains("9 of these requests a rate limit", detail);
+        Assert.Contains("4 a spend budget", detail);
+    }
+
+    [Fact]
+    public void Usage_WithoutShadowRefusals_ShowsZeroAndNoDetail()
+    {
+        Api.UsageRows.Add(FakeControlPlaneApi.UsageRow(Day1, "chat", "key-a", 3, 30, 60));
+        var page = Render<Usage>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));
+
+        page.WaitForAssertion(() => Assert.Equal("0", page.Find("[data-testid=usage-shadow] dd").TextContent.Trim()));
+        Assert.Empty(page.FindAll("[data-testid=usage-shadow-detail]"));
+    }
+
+    [Fact]
     public void Usage_RangeAndGranularity_AreSentToTheApi_TheToDayIncluded()
     {
         var page = Render<Usage>(p => p.Add(x => x.TenantId, FakeControlPlaneApi.TenantId));

@@ -37,12 +37,14 @@ internal sealed partial class FakeControlPlaneApi
                 {
                     Model = g.Key.Model, CredentialId = g.Key.Credential, CredentialKind = g.Key.Credential is null ? null : "api-key",
                     Requests = g.Sum(r => r.Requests), Requests2xx = g.Sum(r => r.Requests2xx), InputTokens = g.Sum(r => r.InputTokens), OutputTokens = g.Sum(r => r.OutputTokens),
+                    WouldHaveBeenLimited = g.Sum(r => r.WouldHaveBeenLimited), BudgetWouldLimit = g.Sum(r => r.BudgetWouldLimit),
                 })
                 .ToList();
             var end = to ?? DateTimeOffset.UnixEpoch.AddDays(30);
             return new UsageReportResponse(
                 tenantId, from ?? end.AddDays(-30), end, granularity ?? "day", groupBy, [25, 50], rows,
-                new UsageTotalsResponse(rows.Sum(r => r.Requests), rows.Sum(r => r.InputTokens), rows.Sum(r => r.OutputTokens), 0, 0, 0, 0));
+                new UsageTotalsResponse(rows.Sum(r => r.Requests), rows.Sum(r => r.InputTokens), rows.Sum(r => r.OutputTokens), 0, 0, 0, 0,
+                    rows.Sum(r => r.WouldHaveBeenLimited), rows.Sum(r => r.BudgetWouldLimit)));
         });
 
     public Task<ApiDocument> GetUsageCsvAsync(

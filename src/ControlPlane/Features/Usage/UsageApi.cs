@@ -90,7 +90,7 @@ internal static class UsageApi
         var totals = new UsageTotals(
             grouped.Sum(r => r.Requests), grouped.Sum(r => r.InputTokens), grouped.Sum(r => r.OutputTokens),
             grouped.Sum(r => r.EstimatedInputTokens), grouped.Sum(r => r.EstimatedOutputTokens), grouped.Sum(r => r.BytesIn), grouped.Sum(r => r.BytesOut),
-            grouped.Sum(r => r.WouldHaveBeenLimited));
+            grouped.Sum(r => r.WouldHaveBeenLimited), grouped.Sum(r => r.BudgetWouldLimit));
         var report = new UsageReport(tenantId, start, end, grain.ToString().ToLowerInvariant(), groupBy, UsageLatencyBuckets.UpperBoundsMs, grouped, totals);
         if (WantsCsv(http.Request))
         {

@@ -16,7 +16,7 @@ internal sealed record UsageRow(
     long BudgetWouldLimit = 0);
 
 internal sealed record UsageTotals(long Requests, long InputTokens, long OutputTokens, long EstimatedInputTokens, long EstimatedOutputTokens, long BytesIn, long BytesOut,
-    long WouldHaveBeenLimited = 0);
+    long WouldHaveBeenLimited = 0, long BudgetWouldLimit = 0);
 
 /// <summary>A tenant's consumption of its plan's monthly quotas in the current calendar month (UTC).</summary>
 internal sealed record QuotaStatus(

@@ -14,7 +14,7 @@ public static class UsageView
 
     public sealed record Series(string Model, IReadOnlyList<Point> Points);
 
-    public sealed record Sum(string Key, string? Kind, long Requests, long Errors, long InputTokens, long OutputTokens, long EstimatedTokens);
+    public sealed record Sum(string Key, string? Kind, long Requests, long Errors, long InputTokens, long OutputTokens, long EstimatedTokens, long WouldHaveBeenLimited);
 
     public static long Value(UsageRowResponse row, string metric) => metric switch
     {
@@ -44,7 +44,7 @@ public static class UsageView
         report.Rows.GroupBy(r => (Key: (byCredential ? r.CredentialId : r.Model) ?? "(none)", Kind: byCredential ? r.CredentialKind : null))
             .Select(g => new Sum(
                 g.Key.Key, g.Key.Kind, g.Sum(r => r.Requests), g.Sum(r => r.Requests4xx + r.Requests5xx), g.Sum(r => r.InputTokens), g.Sum(r => r.OutputTokens),
-                g.Sum(r => r.EstimatedInputTokens + r.EstimatedOutputTokens)))
+                g.Sum(r => r.EstimatedInputTokens + r.EstimatedOutputTokens), g.Sum(r => r.WouldHaveBeenLimited + r.BudgetWouldLimit)))
             .OrderByDescending(s => s.Requests).ThenBy(s => s.Key, StringComparer.Ordinal)
             .ToList();
 
