@@ -94,8 +94,11 @@ public static class ControlPlaneHosting
             });
         });
 
-        // Per-command SQL and per-request authentication chatter are not useful at Information.
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
+        // Per-command SQL and per-request authentication chatter are not useful at Information. A failed command or
+        // save is logged by EF Core with its stack trace and then thrown to its caller, which reports it in one line
+        // (a duplicate usage batch, a 409, a 503 during an outage): the caller's line is the one to keep.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.Critical);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.Critical);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Authentication", LogLevel.Warning);
         builder.Logging.AddFilter(typeof(BearerTokenHandler).FullName, LogLevel.Warning);
