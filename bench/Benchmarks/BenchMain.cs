@@ -21,6 +21,18 @@ public static class BenchMain
                 case "yarp":
                     await BareYarp.RunAsync(Port(options), Required(options, "upstream"));
                     return 0;
+                case "fwd-sockets":
+                    await Prototypes.ForwarderVariants.RunAsync(Port(options), Required(options, "upstream"), lean: false);
+                    return 0;
+                case "fwd-lean":
+                    await Prototypes.ForwarderVariants.RunAsync(Port(options), Required(options, "upstream"), lean: true);
+                    return 0;
+                case "pipe":
+                    await Prototypes.PipeProxy.RunAsync(Port(options), Required(options, "upstream"));
+                    return 0;
+                case "kestrel":
+                    await Prototypes.PipeProxy.RunSelfAsync(Port(options));
+                    return 0;
                 case "alloc":
                     return await AllocationProbe.RunAsync(options.TryGetValue("requests", out var n) && int.TryParse(n, out var count) && count > 0
                         ? count : 5000, options.GetValueOrDefault("types") == "1");
