@@ -18,7 +18,7 @@ NODE_ENV="DOTNET_gcServer=0 DOTNET_gcConcurrent=0 DOTNET_ThreadPool_UnfairSemaph
 PIDS=()
 OUT=$ROOT/bench/out/proto
 mkdir -p "$OUT"
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -f "$OUT/access.log" "$OUT/nginx-access.log"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -f "$OUT"/access-*.log "$OUT/nginx-access.log"; }
 trap cleanup EXIT
 export Logging__LogLevel__Default=Warning DOTNET_CLI_TELEMETRY_OPTOUT=1
 dotnet "$DLL" upstream --port "$BASE" >"$OUT/upstream.log" 2>&1 & PIDS+=($!)
@@ -80,10 +80,13 @@ http {
 }
 NGINX
     nginx -p "$OUT/nginx" -c "$OUT/nginx/nginx.conf" >"$OUT/nginx.log" 2>&1 &
-  elif [ "$cmd" = dp ]; then
+  elif [[ "$cmd" == dp* ]]; then
+    log_path="$OUT/access-$cmd.log"; metering=true
+    case "$cmd" in dp-nolog) log_path="";; dp-nometer) log_path=""; metering=false;; esac
+    mkdir -p "$OUT/state-$cmd" && cp "$OUT/state/snapshot.bin" "$OUT/state-$cmd/"
     (cd "$ROOT/bench/out/artifacts/bin/DataPlane/release" && exec env DataPlane__NodeId=proto DataPlane__ControlPlaneUrl=http://127.0.0.1:9 \
-      DataPlane__NodeToken="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d " \n")" DataPlane__SnapshotKey="$SNAPSHOT_KEY" DataPlane__StateDirectory="$OUT/state" \
-      DataPlane__PollInterval=01:00:00 DataPlane__AllowedPrivateNetworks__0=127.0.0.1/32 DataPlane__AccessLog__Path="$OUT/access.log" \
+      DataPlane__NodeToken="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d " \n")" DataPlane__SnapshotKey="$SNAPSHOT_KEY" DataPlane__StateDirectory="$OUT/state-$cmd" \
+      DataPlane__PollInterval=01:00:00 DataPlane__AllowedPrivateNetworks__0=127.0.0.1/32 DataPlane__AccessLog__Path="$log_path" DataPlane__Metering__Enabled=$metering \
       Bus__Transport=InMemory ASPNETCORE_URLS="http://127.0.0.1:$port" dotnet InferenceGateway.DataPlane.dll) >"$OUT/$v.log" 2>&1 &
   else
     env $envs $extra dotnet "$DLL" "$cmd" --port "$port" --upstream "http://127.0.0.1:$BASE" >"$OUT/$v.log" 2>&1 &
