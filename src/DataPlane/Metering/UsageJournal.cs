@@ -39,7 +39,11 @@ internal sealed class UsageJournal
     /// </summary>
     public int Recover()
     {
-        File.Delete(TemporaryPath);
+        if (File.Exists(TemporaryPath))
+        {
+            File.Delete(TemporaryPath);
+        }
+
         if (!File.Exists(FilePath))
         {
             return 0;

@@ -98,6 +98,15 @@ public sealed class UsageJournalRewriteTests : IDisposable
     }
 
     [Fact]
+    public void Recover_OnAFirstStart_WithoutTheStateDirectory_FindsNothingToDo()
+    {
+        var journal = new UsageJournal(_node, _metering);
+
+        Assert.Equal(0, journal.Recover());
+        Assert.False(journal.HasEntries);
+    }
+
+    [Fact]
     public void Rewrite_KeepsTheRemainingBatchesInOrder_AndNoTemporaryFile()
     {
         var journal = new UsageJournal(_node, _metering);
