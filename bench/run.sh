@@ -31,6 +31,10 @@
 #   BENCH_DP_CLUSTER=1    0 to leave out "dp-cluster": the same snapshot with cluster-wide rate limits, on BASE+7,
 #                         counted in the Redis at BENCH_REDIS (a key prefix of the run's own; nothing else touched)
 #   BENCH_REDIS=127.0.0.1:6379  the Redis dp-cluster leases from
+#   BENCH_VARIANTS=       the variants to measure, space-separated (default: all), e.g. "dp dp-nometer" for metering's
+#                         cost alone; every process still starts, and a summary line whose variants were left out is omitted
+#   BENCH_METER_BLOCKS=1  back-to-back blocks dp, dp-nometer, dp-nometer, dp per round (0: none), in bench/out/metering.tsv;
+#                         the metering line is the median over blocks of each block's ratio (req/s and CPU per request)
 #
 # Needs root only to install wrk, nginx and curl when they are missing (apt). Needs neither PostgreSQL nor RabbitMQ:
 # the node runs with the in-memory bus and serves from an encrypted snapshot on disk. dp-cluster needs the Redis
@@ -55,6 +59,7 @@ SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 DP_NOLOG=${BENCH_DP_NOLOG:-0}
 DP_NOMETER=${BENCH_DP_NOMETER:-1}
 DP_CLUSTER=${BENCH_DP_CLUSTER:-1}
+METER_BLOCKS=${BENCH_METER_BLOCKS:-1}
 REDIS=${BENCH_REDIS:-127.0.0.1:6379}
 
 UP_PORT=$PORT_BASE
@@ -347,6 +352,11 @@ CREDENTIAL[dp-jwt]="Authorization: Bearer $JWT"
 if [ "$DP_NOLOG" = 1 ]; then URL[dp-nolog]="http://127.0.0.1:$DP_NOLOG_PORT$REQUEST_PATH"; PID[dp-nolog]="$DP_NOLOG_PID"; fi
 if [ "$DP_NOMETER" = 1 ]; then URL[dp-nometer]="http://127.0.0.1:$DP_NOMETER_PORT$REQUEST_PATH"; PID[dp-nometer]="$DP_NOMETER_PID"; fi
 if [ "$DP_CLUSTER" = 1 ]; then URL[dp-cluster]="http://127.0.0.1:$DP_CLUSTER_PORT$REQUEST_PATH"; PID[dp-cluster]="$DP_CLUSTER_PID"; fi
+if [ -n "${BENCH_VARIANTS:-}" ]; then
+  chosen=()
+  for v in $BENCH_VARIANTS; do [ -n "${URL[$v]:-}" ] || die "BENCH_VARIANTS: no variant '$v' in this run"; chosen+=("$v"); done
+  VARIANTS=("${chosen[@]}")
+fi
 
 # Every variant gets the same request (path and Authorization header) and must answer 200 with the upstream's body.
 expected=$(curl -sS "${URL[direct]}")
@@ -403,7 +413,9 @@ to_ms() { awk -v v="$1" 'BEGIN {
 percentile() { awk -v p="$2" '/Latency Distribution/ { f = 1; next } f && $1 == p { print $2; exit }' "$1"; }
 
 ROUNDS_TSV=$OUT/rounds.tsv
+METER_TSV=$OUT/metering.tsv
 printf 'round\tvariant\trequests\trps\tp50_ms\tp99_ms\tproxy_cpu_us_per_req\tproxy_usr_us\tproxy_sys_us\tproxy_ctxsw_per_req\tupstream_cpu_us_per_req\terrors\n' >"$ROUNDS_TSV"
+head -n 1 "$ROUNDS_TSV" >"$METER_TSV"
 
 # One wrk run. Ctrl-C reaches wrk too, which then prints its stats and exits 0, and bash does not run its INT trap
 # for a child that handled SIGINT itself: so a run that stopped early, or a process that died meanwhile, ends the
@@ -471,6 +483,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
   for ((i = 0; i < ${#VARIANTS[@]}; i++)); do
     run_variant $r "${VARIANTS[(i + r - 1) % ${#VARIANTS[@]}]}"
   done
+  # Metering's cost is a few percent, less than the drift between runs minutes apart: dp and dp-nometer back to back,
+  # in the order A B B A so a steady drift cancels, into their own table (the main table keeps one run per round).
+  if [[ " ${VARIANTS[*]} " == *" dp "* && " ${VARIANTS[*]} " == *" dp-nometer "* ]]; then
+    for ((k = 1; k <= METER_BLOCKS; k++)); do
+      for v in dp dp-nometer dp-nometer dp; do ROUNDS_TSV=$METER_TSV run_variant "$r.$k" $v; done
+    done
+  fi
 done
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -484,7 +503,7 @@ column_of() { # variant column-number [printf format]
 sum_of() { awk -F'\t' -v v="$1" -v c="$2" 'NR > 1 && $2 == v { s += $c } END { print s + 0 }' "$ROUNDS_TSV"; }
 
 # dp and dp-jwt share the node and its access log.
-dp_requests_total=$(awk '/requests in/ { s += $1 } END { print s + 0 }' "$WRK_OUT"/dp.*.txt "$WRK_OUT"/dp-jwt.*.txt)
+dp_requests_total=$({ cat "$WRK_OUT"/dp.*.txt "$WRK_OUT"/dp-jwt.*.txt 2>/dev/null || true; } | awk '/requests in/ { s += $1 } END { print s + 0 }')
 sleep 1 # the node's access-log writer flushes when its queue runs dry
 # The node rotates its log by size (100 MiB by default): count the rotated files too.
 access_lines=$(cat "$OUT"/access.log* 2>/dev/null | wc -l)
@@ -506,13 +525,20 @@ declare -A RPS
       "$(column_of "$v" 7 %.1f)" "$(column_of "$v" 8 %.1f)" "$(column_of "$v" 9 %.1f)" "$(column_of "$v" 10 %.2f)" "$(column_of "$v" 11 %.1f)" \
       "$(sum_of "$v" 12)"
   done
-  awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" -v j="${RPS[dp-jwt]}" -v c="${RPS[dp-cluster]:-0}" \
+  have() { local v; for v; do [ -n "${RPS[$v]:-}" ] || return 1; done; }
+  have dp nginx nginx-policy yarp dp-jwt && awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" -v j="${RPS[dp-jwt]}" -v c="${RPS[dp-cluster]:-0}" \
     'BEGIN { printf "dp/nginx=%.2f dp/nginx-policy=%.2f dp/yarp=%.2f dp-jwt/dp=%.2f", dp / n, dp / np, dp / y, j / dp;
              if (c > 0) printf " dp-cluster/dp=%.2f", c / dp; printf "\n" }'
-  if [ "$DP_NOMETER" = 1 ]; then
+  if have dp dp-nometer; then
     # Metering's cost: req/s of the node with it over the node without it, and CPU per request the other way round.
-    awk -v dp="${RPS[dp]}" -v nm="${RPS[dp-nometer]}" -v c="$(column_of dp 7)" -v cn="$(column_of dp-nometer 7)" \
-      'BEGIN { printf "metering: dp/dp-nometer req/s=%.3f cpu_us/req=%.3f (target: req/s >= 0.97)\n", dp / nm, (cn > 0 ? c / cn : 0) }'
+    # The median over the back-to-back blocks of each block's ratio; without blocks, the ratio of the rounds' medians.
+    blocks=$(awk -F'\t' 'NR > 1 { k = $1; if ($2 == "dp") { r[k] += $4; c[k] += $7 } else { rn[k] += $4; cn[k] += $7 } }
+      END { for (k in r) if (rn[k] > 0 && cn[k] > 0) printf "%.4f %.4f\n", r[k] / rn[k], c[k] / cn[k] }' "$METER_TSV")
+    n_blocks=$(printf '%s' "$blocks" | grep -c . || true)
+    awk -v dp="${RPS[dp]}" -v nm="${RPS[dp-nometer]}" -v c="$(column_of dp 7)" -v cn="$(column_of dp-nometer 7)" -v n="$n_blocks" \
+      -v br="$(printf '%s\n' "$blocks" | awk 'NF { print $1 }' | median)" -v bc="$(printf '%s\n' "$blocks" | awk 'NF { print $2 }' | median)" \
+      'BEGIN { if (n > 0) printf "metering: dp/dp-nometer req/s=%.3f cpu_us/req=%.3f (median of %d back-to-back blocks dp,nm,nm,dp; ratio of the rounds medians req/s=%.3f cpu_us/req=%.3f) (target: req/s >= 0.97)\n", br, bc, n, dp / nm, (cn > 0 ? c / cn : 0);
+               else printf "metering: dp/dp-nometer req/s=%.3f cpu_us/req=%.3f (target: req/s >= 0.97)\n", dp / nm, (cn > 0 ? c / cn : 0) }'
   fi
 } >"$OUT/results.txt"
 

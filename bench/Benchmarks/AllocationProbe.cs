@@ -45,6 +45,9 @@ internal static class AllocationProbe
             var stateNoLog = Path.Combine(work.FullName, "state-nolog");
             Directory.CreateDirectory(stateNoLog);
             File.Copy(Path.Combine(state, "snapshot.bin"), Path.Combine(stateNoLog, "snapshot.bin"));
+            var stateNoMeter = Path.Combine(work.FullName, "state-nometer");
+            Directory.CreateDirectory(stateNoMeter);
+            File.Copy(Path.Combine(state, "snapshot.bin"), Path.Combine(stateNoMeter, "snapshot.bin"));
             var apiKey = (await File.ReadAllTextAsync(keyFile)).Trim();
             var jwt = (await File.ReadAllTextAsync(keyFile + ".jwt")).Trim();
 
@@ -52,6 +55,9 @@ internal static class AllocationProbe
             apps.Add(await StartAsync(BuildNode(dpPort, state, snapshotKey, Path.Combine(work.FullName, "access.log"))));
             var dpNoLogPort = FreePort();
             apps.Add(await StartAsync(BuildNode(dpNoLogPort, stateNoLog, snapshotKey, "")));
+            // dp-nometer: the same node (access log on) with usage metering off; dp minus dp-nometer is what metering allocates.
+            var dpNoMeterPort = FreePort();
+            apps.Add(await StartAsync(BuildNode(dpNoMeterPort, stateNoMeter, snapshotKey, Path.Combine(work.FullName, "access-nometer.log"), metering: false)));
 
             using var client = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, UseCookies = false, AllowAutoRedirect = false });
             // dp-jwt: the same node called with a platform access token instead of the API key (the cached path).
@@ -61,6 +67,7 @@ internal static class AllocationProbe
                 ("yarp", $"http://127.0.0.1:{yarpPort}{RequestPath}", apiKey),
                 ("dp", $"http://127.0.0.1:{dpPort}{RequestPath}", apiKey),
                 ("dp-nolog", $"http://127.0.0.1:{dpNoLogPort}{RequestPath}", apiKey),
+                ("dp-nometer", $"http://127.0.0.1:{dpNoMeterPort}{RequestPath}", apiKey),
                 ("dp-jwt", $"http://127.0.0.1:{dpPort}{RequestPath}", jwt),
             };
 
@@ -94,7 +101,7 @@ internal static class AllocationProbe
             }
 
             Console.WriteLine(FormattableString.Invariant(
-                $"alloc yarp={measured["yarp"] - measured["direct"]:F0} dp={measured["dp"] - measured["direct"]:F0} dp-nolog={measured["dp-nolog"] - measured["direct"]:F0} dp-jwt={measured["dp-jwt"] - measured["direct"]:F0}"));
+                $"alloc yarp={measured["yarp"] - measured["direct"]:F0} dp={measured["dp"] - measured["direct"]:F0} dp-nolog={measured["dp-nolog"] - measured["direct"]:F0} dp-jwt={measured["dp-jwt"] - measured["direct"]:F0} dp-nometer={measured["dp-nometer"] - measured["direct"]:F0}"));
             return 0;
         }
         finally
@@ -163,7 +170,7 @@ internal static class AllocationProbe
         return app;
     }
 
-    private static WebApplication BuildNode(int port, string state, string snapshotKey, string accessLog)
+    private static WebApplication BuildNode(int port, string state, string snapshotKey, string accessLog, bool metering = true)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -176,6 +183,7 @@ internal static class AllocationProbe
             ["DataPlane:PollInterval"] = "01:00:00",
             ["DataPlane:AllowedPrivateNetworks:0"] = "127.0.0.1/32",
             ["DataPlane:AccessLog:Path"] = accessLog,
+            ["DataPlane:Metering:Enabled"] = metering ? "true" : "false",
             ["Bus:Transport"] = "InMemory",
             ["Logging:LogLevel:Default"] = "Error", // the probe prints only its table (no request logs at Warning either)
         });

@@ -18,28 +18,41 @@ internal sealed class MeteringMiddleware(RequestDelegate next, UsageMeter meter,
 
     public Task InvokeAsync(HttpContext context)
     {
-        var request = context.Gateway();
         if (!_options.Enabled)
         {
             return next(context);
         }
 
-        return MeterAsync(context, request);
-    }
-
-    private async Task MeterAsync(HttpContext context, GatewayRequest request)
-    {
+        var request = context.Gateway();
         var httpRequest = context.Request;
         request.BytesIn = httpRequest.ContentLength ?? 0;
         request.Metered = true;
-        ArraySegment<byte> body = default;
-        if (IsModelOperation(httpRequest.Method, request.RawRest, out var canStream))
+        if (!IsModelOperation(httpRequest.Method, request.RawRest, out var canStream))
         {
-            request.Usage = new UsageCapture(_options.MaxUsageBodyBytes, _options.MaxTokensPerResponse);
-            if (httpRequest.Body is MemoryStream buffered && buffered.TryGetBuffer(out body) && canStream)
-            {
-                AskForStreamUsage(httpRequest, request.Usage, body);
-            }
+            // Nothing to read from the answer: the request-context step records the request when the response has
+            // ended (RecordAtEnd), so the common path pays no async frame of its own here, only the counters.
+            request.MeterAtEnd = true;
+            return next(context);
+        }
+
+        return MeterAsync(context, request, canStream);
+    }
+
+    /// <summary>The counts of a request metered without reading its answer, once the response has ended.</summary>
+    internal static void RecordAtEnd(UsageMeter meter, HttpContext context, GatewayRequest request)
+    {
+        var status = context.RequestAborted.IsCancellationRequested || ClientWentAway(context) ? 499 : context.Response.StatusCode;
+        meter.Record(request, status, Stopwatch.GetElapsedTime(request.StartTimestamp).Ticks, context.Response.ContentLength ?? request.UpstreamContentLength);
+    }
+
+    private async Task MeterAsync(HttpContext context, GatewayRequest request, bool canStream)
+    {
+        var httpRequest = context.Request;
+        ArraySegment<byte> body = default;
+        request.Usage = new UsageCapture(_options.MaxUsageBodyBytes, _options.MaxTokensPerResponse);
+        if (httpRequest.Body is MemoryStream buffered && buffered.TryGetBuffer(out body) && canStream)
+        {
+            AskForStreamUsage(httpRequest, request.Usage, body);
         }
 
         var failed = true;

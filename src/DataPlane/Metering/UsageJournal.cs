@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using InferenceGateway.Contracts;
@@ -11,6 +12,12 @@ namespace InferenceGateway.DataPlane.Metering;
 /// disk before the reporter moves on, so a batch the node has drained is either on the bus or on disk. Replays keep
 /// the batch ids, so a batch that was in fact delivered before its failure was reported is not counted twice.
 /// </summary>
+/// <remarks>
+/// After a partly failed replay the journal is rewritten whole, crash-safe: the remaining batches go to a temporary
+/// file that is flushed to disk, renamed over the journal (atomic on POSIX) and the directory flushed, so the rename
+/// itself survives a power cut. A crash at any step leaves either the old journal (its batches replayed again, found
+/// already applied by their ids) or the new one, never a mix; a temporary file left by a crash is removed at start.
+/// </remarks>
 internal sealed class UsageJournal
 {
     public UsageJournal(IOptions<DataPlaneOptions> node, IOptions<MeteringOptions> metering)
@@ -21,11 +28,22 @@ internal sealed class UsageJournal
 
     public string FilePath { get; }
 
+    /// <summary>Where a rewrite is prepared before it replaces the journal.</summary>
+    public string TemporaryPath => FilePath + ".tmp";
+
     public bool HasEntries => File.Exists(FilePath) && new FileInfo(FilePath).Length > 0;
 
-    /// <summary>Cuts a line left half-written by a crash, so the next append starts a line of its own.</summary>
+    /// <summary>
+    /// Removes a rewrite a crash left unfinished (the journal it was to replace is still whole) and cuts a line left
+    /// half-written by a crash, so the next append starts a line of its own.
+    /// </summary>
     public int Recover()
     {
+        if (File.Exists(TemporaryPath))
+        {
+            File.Delete(TemporaryPath);
+        }
+
         if (!File.Exists(FilePath))
         {
             return 0;
@@ -107,21 +125,63 @@ internal sealed class UsageJournal
         if (remaining.Count == 0)
         {
             File.Delete(FilePath);
+            FlushDirectory();
             return;
         }
 
-        var temporary = FilePath + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            foreach (var batch in remaining)
-            {
-                stream.Write(JsonSerializer.SerializeToUtf8Bytes(batch, ContractJson.Options));
-                stream.WriteByte((byte)'\n');
-            }
+        WriteTemporary(remaining);
+        File.Move(TemporaryPath, FilePath, overwrite: true);
+        FlushDirectory();
+    }
 
-            stream.Flush(flushToDisk: true);
+    /// <summary>The first step of <see cref="Rewrite"/>: the remaining batches in the temporary file, on disk.</summary>
+    internal void WriteTemporary(IReadOnlyList<UsageReported> remaining)
+    {
+        using var stream = new FileStream(TemporaryPath, FileMode.Create, FileAccess.Write, FileShare.None);
+        foreach (var batch in remaining)
+        {
+            stream.Write(JsonSerializer.SerializeToUtf8Bytes(batch, ContractJson.Options));
+            stream.WriteByte((byte)'\n');
         }
 
-        File.Move(temporary, FilePath, overwrite: true);
+        stream.Flush(flushToDisk: true);
     }
+
+    /// <summary>fsync of the journal's directory, so a rename or delete in it is on disk (POSIX; Windows' rename needs none).</summary>
+    private void FlushDirectory()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var directory = Path.GetDirectoryName(Path.GetFullPath(FilePath))!;
+        var descriptor = Open(directory, 0 /* O_RDONLY */);
+        if (descriptor < 0)
+        {
+            throw new IOException($"cannot open the journal's directory to flush it (errno {Marshal.GetLastPInvokeError()})");
+        }
+
+        try
+        {
+            if (Fsync(descriptor) != 0)
+            {
+                throw new IOException($"cannot flush the journal's directory (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    // Classic interop: LibraryImport would need unsafe code enabled for the whole project, for three calls.
+    [DllImport("libc", EntryPoint = "open", SetLastError = true, CharSet = CharSet.Ansi, BestFitMapping = false)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int Fsync(int descriptor);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int descriptor);
 }

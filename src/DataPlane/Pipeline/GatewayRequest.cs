@@ -38,6 +38,9 @@ internal sealed class GatewayRequest
     /// <summary>The request reached forwarding with metering on: it goes into the usage ledger.</summary>
     public bool Metered { get; set; }
 
+    /// <summary>Metered without reading the answer: the request-context step records it when the response has ended.</summary>
+    public bool MeterAtEnd { get; set; }
+
     /// <summary>Request body bytes as the client sent them.</summary>
     public long BytesIn { get; set; }
 

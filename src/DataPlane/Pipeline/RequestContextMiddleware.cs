@@ -8,7 +8,8 @@ namespace InferenceGateway.DataPlane.Pipeline;
 /// First step of every request: gives it an id, fixes the configuration it will see, writes the access-log
 /// event when it ends, and turns an unexpected failure into a clean 500 without internals.
 /// </summary>
-internal sealed partial class RequestContextMiddleware(RequestDelegate next, NodeConfig config, AccessLog accessLog, ILogger<RequestContextMiddleware> logger)
+internal sealed partial class RequestContextMiddleware(
+    RequestDelegate next, NodeConfig config, AccessLog accessLog, UsageMeter meter, ILogger<RequestContextMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -32,6 +33,11 @@ internal sealed partial class RequestContextMiddleware(RequestDelegate next, Nod
         finally
         {
             request.InFlight?.Dispose(); // the concurrency step's slots: held until the response has ended
+            if (request.MeterAtEnd)
+            {
+                MeteringMiddleware.RecordAtEnd(meter, context, request); // the metering step's counts, for a request whose answer it does not read
+            }
+
             accessLog.Write(context, request);
         }
     }

@@ -46,9 +46,14 @@ public sealed class QuotaPusherTests(QuotaPushApp app) : IClassFixture<QuotaPush
     public async Task TwoPushersOnOneDatabase_PublishOneRevisionPerChange_AndSkipWhileTheLockIsHeld()
     {
         var tenantId = await CreateQuotaTenantAsync();
-        QuotaPusher Replica() => new(
-            app.Services.GetRequiredService<IServiceScopeFactory>(), new QuotaPushSignal(), app.Services.GetRequiredService<IOptions<UsageOptions>>(),
-            app.Time, NullLogger<QuotaPusher>.Instance);
+        QuotaPusher Replica()
+        {
+            var signal = new QuotaPushSignal();
+            return new(
+                app.Services.GetRequiredService<IServiceScopeFactory>(), signal, new QuotaPushLeadership(signal, NullLogger<QuotaPushLeadership>.Instance),
+                app.Services.GetRequiredService<IOptions<UsageOptions>>(), app.Time, NullLogger<QuotaPusher>.Instance);
+        }
+
         var (a, b) = (Replica(), Replica());
 
         // A batch ingested without waking the app's own pusher: only the two replicas below push it.

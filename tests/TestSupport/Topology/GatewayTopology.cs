@@ -86,6 +86,13 @@ public sealed class GatewayTopology : IAsyncDisposable
 
     public Uri ControlPlaneAddress => new($"http://127.0.0.1:{ControlPlanePort}");
 
+    /// <summary>A second control-plane replica on the same database and broker, when <see cref="StartSecondControlPlaneAsync"/> started it.</summary>
+    public ServiceProcess? SecondControlPlane { get; private set; }
+
+    public int SecondControlPlanePort { get; } = FreePort.Next();
+
+    public Uri SecondControlPlaneAddress => new($"http://127.0.0.1:{SecondControlPlanePort}");
+
     /// <summary>Starts the servers, the control plane and every node, and waits until the bus carries heartbeats from each node.</summary>
     public static async Task<GatewayTopology> StartAsync(TopologyOptions options)
     {
@@ -109,7 +116,42 @@ public sealed class GatewayTopology : IAsyncDisposable
     {
         ControlPlane = ServiceProcess.Start("control-plane", "dotnet", [_options.Binaries.ControlPlaneAssembly],
             Settings.ControlPlane(ControlPlanePort, ConnectionString, Broker), Path.Combine(RunDirectory, "control-plane"), RunDirectory);
-        var process = ControlPlane;
+        await WaitForControlPlaneAsync(ControlPlane, ControlPlaneAddress);
+    }
+
+    /// <summary>
+    /// Starts a second control-plane process on the same database and broker (a replica, as an operator scales one
+    /// out; the first one applied the migrations) and waits until it is ready. Nodes keep the first one's URL.
+    /// </summary>
+    public async Task StartSecondControlPlaneAsync()
+    {
+        SecondControlPlane = ServiceProcess.Start("control-plane-2", "dotnet", [_options.Binaries.ControlPlaneAssembly],
+            Settings.ControlPlane(SecondControlPlanePort, ConnectionString, Broker), Path.Combine(RunDirectory, "control-plane-2"), RunDirectory);
+        await WaitForControlPlaneAsync(SecondControlPlane, SecondControlPlaneAddress);
+    }
+
+    /// <summary>SIGKILL for the control-plane process <paramref name="process"/> (the first or the second replica); admin calls go to the one left.</summary>
+    public async Task KillControlPlaneAsync(ServiceProcess process)
+    {
+        if (ReferenceEquals(process, ControlPlane))
+        {
+            ControlPlane = null;
+        }
+        else if (ReferenceEquals(process, SecondControlPlane))
+        {
+            SecondControlPlane = null;
+        }
+        else
+        {
+            throw new InvalidOperationException($"{process.Name} is not a running control plane of this topology");
+        }
+
+        process.Kill();
+        await process.DisposeAsync();
+    }
+
+    private static async Task WaitForControlPlaneAsync(ServiceProcess process, Uri address)
+    {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         await Wait.UntilAsync(async () =>
         {
@@ -118,8 +160,8 @@ public sealed class GatewayTopology : IAsyncDisposable
                 throw new InvalidOperationException($"the control plane exited: {process.Tail()}");
             }
 
-            return (await http.GetAsync(new Uri(ControlPlaneAddress, "/readyz"))).IsSuccessStatusCode;
-        }, "the control plane to be ready", TimeSpan.FromSeconds(180), () => process.Tail());
+            return (await http.GetAsync(new Uri(address, "/readyz"))).IsSuccessStatusCode;
+        }, $"{process.Name} to be ready", TimeSpan.FromSeconds(180), () => process.Tail());
     }
 
     /// <summary>Stops the control plane as an orchestrator would (SIGTERM).</summary>
@@ -198,7 +240,9 @@ public sealed class GatewayTopology : IAsyncDisposable
 
     public HttpClient Admin()
     {
-        var client = new HttpClient { BaseAddress = ControlPlaneAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // The first replica, or the second when only that one runs (after the first was killed).
+        var address = ControlPlane is null && SecondControlPlane is not null ? SecondControlPlaneAddress : ControlPlaneAddress;
+        var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Settings.AdminToken);
         return client;
     }
@@ -215,7 +259,7 @@ public sealed class GatewayTopology : IAsyncDisposable
 
     /// <summary>Every node's log and the control plane's, last lines, for a failed assertion.</summary>
     public string Diagnostics() =>
-        string.Join("\n\n", new[] { ControlPlane }.Concat(_nodes).Where(p => p is not null).Select(p => p!.Tail(25)));
+        string.Join("\n\n", new[] { ControlPlane, SecondControlPlane }.Concat(_nodes).Where(p => p is not null).Select(p => p!.Tail(25)));
 
     public async ValueTask DisposeAsync()
     {
@@ -240,6 +284,11 @@ public sealed class GatewayTopology : IAsyncDisposable
         if (ControlPlane is { } controlPlane)
         {
             await Try(async () => await controlPlane.DisposeAsync());
+        }
+
+        if (SecondControlPlane is { } secondControlPlane)
+        {
+            await Try(async () => await secondControlPlane.DisposeAsync());
         }
 
         await Try(async () => await Broker.DisposeAsync());

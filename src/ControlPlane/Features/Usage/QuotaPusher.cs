@@ -15,17 +15,44 @@ namespace InferenceGateway.ControlPlane.Features.Usage;
 /// (audit action <c>quota.exceeded</c>) once per quota and month, hard or soft.
 /// </summary>
 /// <remarks>
-/// Among control-plane replicas one pass runs at a time: on PostgreSQL a pass holds a transaction advisory lock, and
-/// a replica that does not get it skips and tries again after the minimum gap, so a batch it ingested while another
-/// replica's pass was reading is pushed by its own next pass. SQLite (standalone, one process) needs no lock.
+/// Among control-plane replicas on PostgreSQL one leads (<see cref="QuotaPushLeadership"/>): it runs the passes, and
+/// the others forward their wake-ups to it. Each pass also holds a transaction advisory lock, so passes never
+/// overlap even if two replicas believed they led. SQLite (standalone, one process) needs neither.
 /// </remarks>
 internal sealed partial class QuotaPusher(
-    IServiceScopeFactory scopes, QuotaPushSignal signal, IOptions<UsageOptions> options, TimeProvider time, ILogger<QuotaPusher> logger)
+    IServiceScopeFactory scopes, QuotaPushSignal signal, QuotaPushLeadership leadership, IOptions<UsageOptions> options, TimeProvider time,
+    ILogger<QuotaPusher> logger)
     : BackgroundService
 {
     internal const long AdvisoryLockKey = 0x1697_0014;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        string? postgres;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+            postgres = db.IsSqlite ? null : db.Database.GetConnectionString();
+        }
+
+        var leading = postgres is null ? Task.CompletedTask : leadership.RunAsync(postgres, stoppingToken);
+        try
+        {
+            await PushLoopAsync(leads: () => postgres is null || leadership.IsLeader, stoppingToken);
+        }
+        finally
+        {
+            try
+            {
+                await leading;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private async Task PushLoopAsync(Func<bool> leads, CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.QuotaPushInterval, time);
         var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
@@ -50,6 +77,13 @@ internal sealed partial class QuotaPusher(
                 wake = signal.WaitAsync(stoppingToken);
             }
 
+            // Only the leader passes; another replica's fallback tick does nothing, its wake-up goes to the leader.
+            var forward = !leads();
+            if (forward && woken == tick)
+            {
+                continue;
+            }
+
             if (lastPass is { } last && options.Value.QuotaPushMinGap - time.GetElapsedTime(last) is { Ticks: > 0 } rest)
             {
                 await Task.Delay(rest, time, stoppingToken);
@@ -58,7 +92,12 @@ internal sealed partial class QuotaPusher(
             lastPass = time.GetTimestamp();
             try
             {
-                if (await PushOnceAsync(stoppingToken) is null)
+                if (forward)
+                {
+                    await using var scope = scopes.CreateAsyncScope();
+                    await QuotaPushLeadership.ForwardAsync(scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>(), stoppingToken);
+                }
+                else if (await PushOnceAsync(stoppingToken) is null)
                 {
                     // Another replica's pass may have read the ledger before a batch this replica committed: look again.
                     signal.Notify();

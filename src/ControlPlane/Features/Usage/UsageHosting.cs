@@ -13,6 +13,7 @@ internal static class UsageHosting
         services.AddScoped<UsageLedger>();
         services.AddSingleton<UsageRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRetention>());
+        services.AddSingleton<QuotaPushLeadership>();
         services.AddSingleton<QuotaPusher>();
         services.AddHostedService(sp => sp.GetRequiredService<QuotaPusher>());
         return services;
