@@ -14,7 +14,7 @@ namespace InferenceGateway.ControlPlane.Messaging;
 /// Among control-plane replicas, one relays at a time (a PostgreSQL advisory lock), which keeps the order.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    IServiceScopeFactory scopes, IBus bus, OutboxSignal signal, IOptions<BusOptions> busOptions, TimeProvider time, ILogger<OutboxRelay> logger)
+    IServiceScopeFactory scopes, IBus bus, OutboxSignal signal, IOptions<BusOptions> busOptions, TimeProvider time, PropagationTimeline timeline, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;
@@ -82,6 +82,7 @@ internal sealed partial class OutboxRelay(
         // The fast path of a revocation: one read, the publish, then the bookkeeping (one update), on a connection
         // that already holds the lock; no transaction, no new context per batch.
         db.ChangeTracker.Clear();
+        var woken = timeline.Enabled ? PropagationTimeline.Now() : 0;
         var pending = await db.OutboxMessages.Where(m => m.SentAt == null && m.SkippedAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(stoppingToken);
         foreach (var row in pending)
         {
@@ -95,6 +96,12 @@ internal sealed partial class OutboxRelay(
             }
 
             var revision = (message as ConfigRevisionPublished)?.Revision ?? -1;
+            if (revision >= 0 && timeline.Enabled)
+            {
+                timeline.Record(PropagationPoint.RelayWoken, revision, woken);
+                timeline.Record(PropagationPoint.RelayRead, revision);
+            }
+
             LogPicked(logger, row.MessageType, revision);
             row.Attempts++;
             try
@@ -109,6 +116,11 @@ internal sealed partial class OutboxRelay(
                 row.LastError = $"{ex.GetType().Name}: publish not confirmed";
                 await db.SaveChangesAsync(CancellationToken.None);
                 throw;
+            }
+
+            if (revision >= 0)
+            {
+                timeline.Record(PropagationPoint.RelayConfirmed, revision);
             }
 
             row.SentAt = time.GetUtcNow();
@@ -186,7 +198,6 @@ internal sealed partial class OutboxRelay(
         await held.DisposeAsync();
     }
 
-    // Debug timestamps of the propagation path (bench/propagation.sh reads them): picked, then confirmed by the broker.
     [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Published {MessageType} {MessageId} revision {Revision}")]
     private static partial void LogPublished(ILogger logger, string messageType, Guid messageId, long revision);
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Messaging;
+using InferenceGateway.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,7 +20,7 @@ namespace InferenceGateway.ControlPlane.Features.Configuration;
 /// revision exists, and nodes fetch it over the authenticated snapshot API; its revision row is stored encrypted.
 /// </remarks>
 internal sealed partial class ConfigPublisher(
-    ControlPlaneDbContext db, OutboxSignal outbox, ConfigSigner signer, IDataProtectionProvider protection, ILogger<ConfigPublisher> logger)
+    ControlPlaneDbContext db, OutboxSignal outbox, ConfigSigner signer, IDataProtectionProvider protection, PropagationTimeline timeline, ILogger<ConfigPublisher> logger)
 {
     private const string Purpose = "InferenceGateway.ConfigRevisionChanges.v1";
     private long _added;
@@ -36,6 +37,7 @@ internal sealed partial class ConfigPublisher(
         // trip gives the revision and its epoch.
         var (revision, epoch) = await NextRevisionAsync(cancellationToken);
         _added = revision;
+        timeline.Record(PropagationPoint.RevisionTaken, revision);
         var changesJson = JsonSerializer.Serialize(delta, ContractJson.Options);
         var secret = delta.Any(c => c.CarriesSecret);
         db.ConfigRevisions.Add(new ConfigRevision
@@ -67,6 +69,7 @@ internal sealed partial class ConfigPublisher(
         // Saves whatever else the caller's transaction holds too: the entity change, its audit row, the revision
         // and the outbox row go to the database in one batch.
         await db.SaveChangesAsync(cancellationToken);
+        timeline.Record(PropagationPoint.Saved, revision);
         return revision;
     }
 
@@ -80,11 +83,11 @@ internal sealed partial class ConfigPublisher(
     /// <summary>Wakes the relay; call after the transaction holding the revision committed.</summary>
     public void Committed()
     {
+        timeline.Record(PropagationPoint.Committed, _added);
         LogCommitted(logger, _added);
         outbox.Notify();
     }
 
-    // A Debug timestamp of the propagation path (bench/propagation.sh reads it): the revision is in the database.
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Committed revision {Revision}")]
     private static partial void LogCommitted(ILogger logger, long revision);
 
