@@ -24,6 +24,7 @@ internal sealed partial class ConfigPublisher(
 {
     private const string Purpose = "InferenceGateway.ConfigRevisionChanges.v1";
     private long _added;
+    private CommittedOutboxRow? _handed;
 
     /// <summary>Adds the revision of <paramref name="delta"/> and its outbox row to the open transaction.</summary>
     public async Task<long> AddRevisionAsync(IReadOnlyList<ConfigChange> delta, string cause, DateTimeOffset now, CancellationToken cancellationToken)
@@ -64,12 +65,14 @@ internal sealed partial class ConfigPublisher(
             message = message with { Payload = payload, Signature = signer.Sign(Encoding.UTF8.GetBytes(payload)), SigningKeyId = signer.KeyId };
         }
 
-        db.OutboxMessages.Add(OutboxMessageFactory.Create(message, message.MessageId, now));
+        var row = OutboxMessageFactory.Create(message, message.MessageId, now);
+        db.OutboxMessages.Add(row);
 
         // Saves whatever else the caller's transaction holds too: the entity change, its audit row, the revision
         // and the outbox row go to the database in one batch.
         await db.SaveChangesAsync(cancellationToken);
         timeline.Record(PropagationPoint.Saved, revision);
+        _handed = new CommittedOutboxRow(row.Id, row.MessageId, message);
         return revision;
     }
 
@@ -80,12 +83,13 @@ internal sealed partial class ConfigPublisher(
         return JsonSerializer.Deserialize<List<ConfigChange>>(json, ContractJson.Options) ?? [];
     }
 
-    /// <summary>Wakes the relay; call after the transaction holding the revision committed.</summary>
+    /// <summary>Wakes the relay and hands it the committed row; call after the transaction holding the revision committed.</summary>
     public void Committed()
     {
         timeline.Record(PropagationPoint.Committed, _added);
         LogCommitted(logger, _added);
-        outbox.Notify();
+        outbox.Notify(_handed);
+        _handed = null;
     }
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Committed revision {Revision}")]
