@@ -1,5 +1,6 @@
 using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Features.Configuration;
+using InferenceGateway.ServiceDefaults;
 
 namespace InferenceGateway.ControlPlane.Data;
 
@@ -8,8 +9,11 @@ namespace InferenceGateway.ControlPlane.Data;
 /// revision and the outbox message that announces it (<see cref="ConfigPublisher"/>) are committed in one transaction. The relay is woken
 /// after the commit, so a change reaches the bus without waiting for a poll.
 /// </summary>
-internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, IHttpContextAccessor http, ConfigPublisher publisher)
+internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, IHttpContextAccessor http, ConfigPublisher publisher, PropagationTimeline timeline)
 {
+    /// <summary>The <see cref="HttpContext.Items"/> entry holding the request's arrival (UTC ticks) while the timeline is on.</summary>
+    public const string RequestStartedItem = "InferenceGateway.RequestStarted";
+
     private AuditEvent? _audit;
 
     /// <summary>The time of the change, in the database's precision (microseconds), so responses match later reads.</summary>
@@ -46,6 +50,7 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
     public async Task CommitAsync(IReadOnlyList<ConfigChange> delta, Func<CancellationToken, Task>? write, CancellationToken cancellationToken)
     {
         var audit = _audit ?? throw new InvalidOperationException("Every mutation writes an audit event.");
+        var commitStarted = timeline.Enabled ? PropagationTimeline.Now() : 0;
         db.AuditEvents.Add(audit);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -58,9 +63,18 @@ internal sealed class AdminChanges(ControlPlaneDbContext db, TimeProvider time, 
 
         // The revision, then one save of everything (entities, audit, revision row, outbox row): the fewest round
         // trips between the admin call and the commit the relay waits for.
-        await publisher.AddRevisionAsync(delta, audit.Action, Now, cancellationToken);
+        var revision = await publisher.AddRevisionAsync(delta, audit.Action, Now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         publisher.Committed();
+        if (timeline.Enabled)
+        {
+            if (http.HttpContext?.Items[RequestStartedItem] is long requestStarted)
+            {
+                timeline.Record(PropagationPoint.RequestStarted, revision, requestStarted);
+            }
+
+            timeline.Record(PropagationPoint.CommitStarted, revision, commitStarted);
+        }
     }
 
     private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset value) =>

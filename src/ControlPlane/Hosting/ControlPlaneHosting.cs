@@ -41,6 +41,7 @@ public static class ControlPlaneHosting
     public static IHostApplicationBuilder AddControlPlane(this IHostApplicationBuilder builder)
     {
         builder.AddConfigurationDefaults();
+        builder.AddPropagationTimeline();
         var services = builder.Services;
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
@@ -172,6 +173,16 @@ public static class ControlPlaneHosting
     /// <summary>The control plane's middleware, in order.</summary>
     public static IApplicationBuilder UseControlPlane(this IApplicationBuilder app)
     {
+        if (app.ApplicationServices.GetRequiredService<PropagationTimeline>().Enabled)
+        {
+            // First, so the timeline's admin-call segment starts where the request reached the server.
+            app.Use((context, next) =>
+            {
+                context.Items[AdminChanges.RequestStartedItem] = PropagationTimeline.Now();
+                return next(context);
+            });
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

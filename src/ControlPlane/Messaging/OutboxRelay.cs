@@ -14,7 +14,7 @@ namespace InferenceGateway.ControlPlane.Messaging;
 /// Among control-plane replicas, one relays at a time (a PostgreSQL advisory lock), which keeps the order.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    IServiceScopeFactory scopes, IBus bus, OutboxSignal signal, IOptions<BusOptions> busOptions, TimeProvider time, ILogger<OutboxRelay> logger)
+    IServiceScopeFactory scopes, IBus bus, OutboxSignal signal, IOptions<BusOptions> busOptions, TimeProvider time, PropagationTimeline timeline, ILogger<OutboxRelay> logger)
     : BackgroundService
 {
     private const int BatchSize = 100;
@@ -22,6 +22,10 @@ internal sealed partial class OutboxRelay(
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)];
     private AsyncServiceScope? _lease;
+
+    // The id of the newest outbox row this relay has dealt with while holding the lease, when every row up to it has
+    // been published or skipped (-1: not known; the next batch reads the outbox).
+    private long _lastRowId = -1;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -76,12 +80,20 @@ internal sealed partial class OutboxRelay(
     {
         if (await LeaseAsync(stoppingToken) is not { } db)
         {
+            // Another replica relays; it reads the rows this one committed.
+            signal.DiscardCommitted();
             return false;
+        }
+
+        if (await PublishHandedAsync(db, stoppingToken))
+        {
+            return signal.HasCommitted;
         }
 
         // The fast path of a revocation: one read, the publish, then the bookkeeping (one update), on a connection
         // that already holds the lock; no transaction, no new context per batch.
         db.ChangeTracker.Clear();
+        var woken = timeline.Enabled ? PropagationTimeline.Now() : 0;
         var pending = await db.OutboxMessages.Where(m => m.SentAt == null && m.SkippedAt == null).OrderBy(m => m.Id).Take(BatchSize).ToListAsync(stoppingToken);
         foreach (var row in pending)
         {
@@ -95,14 +107,17 @@ internal sealed partial class OutboxRelay(
             }
 
             var revision = (message as ConfigRevisionPublished)?.Revision ?? -1;
+            if (revision >= 0 && timeline.Enabled)
+            {
+                timeline.Record(PropagationPoint.RelayWoken, revision, woken);
+                timeline.Record(PropagationPoint.RelayRead, revision);
+            }
+
             LogPicked(logger, row.MessageType, revision);
             row.Attempts++;
             try
             {
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(busOptions.Value.PublishTimeout);
-                var messageId = row.MessageId;
-                await bus.Publish(message, type, Pipe.Execute<PublishContext>(c => c.MessageId = messageId), timeout.Token);
+                await PublishAsync(message, type, row.MessageId, stoppingToken);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
@@ -111,13 +126,75 @@ internal sealed partial class OutboxRelay(
                 throw;
             }
 
+            if (revision >= 0)
+            {
+                timeline.Record(PropagationPoint.RelayConfirmed, revision);
+            }
+
             row.SentAt = time.GetUtcNow();
             row.LastError = null;
             LogPublished(logger, row.MessageType, row.MessageId, revision);
         }
 
         await db.SaveChangesAsync(stoppingToken);
+        if (pending.Count > 0)
+        {
+            _lastRowId = pending[^1].Id;
+        }
+
         return pending.Count == BatchSize;
+    }
+
+    /// <summary>
+    /// The fast path: rows this process committed, published from memory without reading them back, while each is
+    /// the row right after the last one dealt with (ids follow commit order: every revision's row is inserted under the
+    /// revision row's lock), so exactly the row a read would return. Anything else (a gap: another replica's commit, a
+    /// rolled-back insert, the relay restarted) leaves it to the read, which finds the row in the outbox. False when
+    /// nothing was published this way.
+    /// </summary>
+    private async Task<bool> PublishHandedAsync(ControlPlaneDbContext db, CancellationToken stoppingToken)
+    {
+        var woken = timeline.Enabled ? PropagationTimeline.Now() : 0;
+        var published = false;
+        while (_lastRowId >= 0 && signal.TryTakeCommitted(out var row))
+        {
+            if (row.Id != _lastRowId + 1)
+            {
+                break;
+            }
+
+            var revision = row.Message.Revision;
+            timeline.Record(PropagationPoint.RelayWoken, revision, woken);
+            timeline.Record(PropagationPoint.RelayRead, revision);
+            LogPicked(logger, nameof(ConfigRevisionPublished), revision);
+            var rows = db.OutboxMessages.Where(m => m.Id == row.Id);
+            try
+            {
+                await PublishAsync(row.Message, typeof(ConfigRevisionPublished), row.MessageId, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                var error = $"{ex.GetType().Name}: publish not confirmed";
+                await rows.ExecuteUpdateAsync(s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, error), CancellationToken.None);
+                throw;
+            }
+
+            timeline.Record(PropagationPoint.RelayConfirmed, revision);
+            var sentAt = time.GetUtcNow();
+            await rows.ExecuteUpdateAsync(s => s.SetProperty(m => m.SentAt, sentAt).SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, (string?)null), stoppingToken);
+            _lastRowId = row.Id;
+            published = true;
+            LogPublished(logger, nameof(ConfigRevisionPublished), row.MessageId, revision);
+        }
+
+        return published;
+    }
+
+    private async Task PublishAsync(object message, Type type, Guid messageId, CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(busOptions.Value.PublishTimeout);
+        await bus.Publish(message, type, Pipe.Execute<PublishContext>(c => c.MessageId = messageId), timeout.Token);
     }
 
     /// <summary>
@@ -161,6 +238,8 @@ internal sealed partial class OutboxRelay(
     /// <summary>Gives the connection (and with it the lock) back: after a failure, and when stopping.</summary>
     private async Task ReleaseLeaseAsync()
     {
+        // Whoever relays next starts by reading the outbox.
+        _lastRowId = -1;
         if (_lease is not { } held)
         {
             return;
@@ -186,7 +265,6 @@ internal sealed partial class OutboxRelay(
         await held.DisposeAsync();
     }
 
-    // Debug timestamps of the propagation path (bench/propagation.sh reads them): picked, then confirmed by the broker.
     [LoggerMessage(EventId = 3000, Level = LogLevel.Debug, Message = "Published {MessageType} {MessageId} revision {Revision}")]
     private static partial void LogPublished(ILogger logger, string messageType, Guid messageId, long revision);
 

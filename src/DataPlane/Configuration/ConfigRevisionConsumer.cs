@@ -1,4 +1,5 @@
 using InferenceGateway.Contracts;
+using InferenceGateway.ServiceDefaults;
 using MassTransit;
 
 namespace InferenceGateway.DataPlane.Configuration;
@@ -9,12 +10,13 @@ namespace InferenceGateway.DataPlane.Configuration;
 /// applies when it comes. Anything else (a notice of a revision to pull, another epoch, a delta that does not follow
 /// the held revision) makes the node pull over the authenticated API; nothing from the bus replaces its state.
 /// </summary>
-internal sealed partial class ConfigRevisionConsumer(NodeConfig config, DeltaVerifier verifier, ConfigSynchronizer synchronizer, ILogger<ConfigRevisionConsumer> logger)
+internal sealed partial class ConfigRevisionConsumer(NodeConfig config, DeltaVerifier verifier, ConfigSynchronizer synchronizer, PropagationTimeline timeline, ILogger<ConfigRevisionConsumer> logger)
     : IConsumer<ConfigRevisionPublished>
 {
     public Task Consume(ConsumeContext<ConfigRevisionPublished> context)
     {
         var message = context.Message;
+        timeline.Record(PropagationPoint.NodeReceived, message.Revision);
         LogReceived(logger, message.Revision);
         if (message.Epoch != config.Epoch)
         {
@@ -51,6 +53,11 @@ internal sealed partial class ConfigRevisionConsumer(NodeConfig config, DeltaVer
         }
 
         var outcome = config.ApplyDelta(delta.Epoch, delta.FromRevision, delta.Revision, delta.Changes, NodeConfig.BusOrigin);
+        if (outcome == ApplyOutcome.Applied)
+        {
+            timeline.Record(PropagationPoint.NodeApplied, delta.Revision);
+        }
+
         if (outcome is ApplyOutcome.Gap or ApplyOutcome.Rejected)
         {
             synchronizer.RequestPull();
@@ -59,7 +66,6 @@ internal sealed partial class ConfigRevisionConsumer(NodeConfig config, DeltaVer
         return Task.CompletedTask;
     }
 
-    // A Debug timestamp of the propagation path (bench/propagation.sh reads it): the message reached this node.
     [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Received revision {Revision} from the bus")]
     private static partial void LogReceived(ILogger logger, long revision);
 }

@@ -18,6 +18,7 @@ public static class DataPlaneHosting
     public static DataPlaneBusPart AddDataPlane(this IHostApplicationBuilder builder)
     {
         builder.AddConfigurationDefaults();
+        builder.AddPropagationTimeline();
         var services = builder.Services;
         services.AddOptions<DataPlaneOptions>().BindConfiguration(DataPlaneOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<DataPlaneOptions>, DataPlaneOptionsValidator>();

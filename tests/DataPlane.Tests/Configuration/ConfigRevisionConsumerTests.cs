@@ -33,6 +33,7 @@ public sealed class ConfigRevisionConsumerTests : IAsyncLifetime, IDisposable
             .AddSingleton<LastKnownGoodStore>()
             .AddSingleton(new SnapshotClient(new HttpClient { BaseAddress = new Uri("http://127.0.0.1:9/") }))
             .AddSingleton<ConfigSynchronizer>()
+            .AddSingleton<InferenceGateway.ServiceDefaults.PropagationTimeline>()
             .AddMassTransitTestHarness(x => x.AddConsumer<ConfigRevisionConsumer>(c => c.UseConcurrentMessageLimit(1)))
             .BuildServiceProvider(true);
         _harness = _provider.GetRequiredService<ITestHarness>();

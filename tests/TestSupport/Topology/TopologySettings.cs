@@ -29,6 +29,9 @@ public sealed class TopologySettings
 
     public static string NodeId(int index) => $"node-{index + 1}";
 
+    /// <summary>The propagation timeline's file, relative to each process's working directory (the run directory, a node's state directory).</summary>
+    public const string TimelineFile = "propagation-timeline.log";
+
     public IReadOnlyDictionary<string, string> ControlPlane(int port, string connectionString, RabbitMqServer broker)
     {
         var settings = new Dictionary<string, string>
@@ -78,13 +81,19 @@ public sealed class TopologySettings
         settings["Bus__EntityPrefix"] = broker.EntityPrefix;
         settings["Logging__Console__FormatterName"] = "simple";
         settings["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        // UTC to the microsecond: bench/propagation.sh lines up the processes' timestamps of each revocation.
         settings["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.ffffff ";
         settings["Logging__Console__FormatterOptions__UseUtcTimestamp"] = "true";
-        // The propagation path's own timestamps (one line per message, at Debug): revision committed, relay picked and confirmed, node received.
-        settings["Logging__LogLevel__InferenceGateway.ControlPlane.Messaging.OutboxRelay"] = "Debug";
-        settings["Logging__LogLevel__InferenceGateway.ControlPlane.Features.Configuration.ConfigPublisher"] = "Debug";
-        settings["Logging__LogLevel__InferenceGateway.DataPlane.Configuration.ConfigRevisionConsumer"] = "Debug";
+        // The propagation path's own timestamps (bench/propagation.sh), kept in memory and written in the background,
+        // to a file in the process's working directory: the logging stays what a production process has.
+        settings["Diagnostics__PropagationTimelinePath"] = TimelineFile;
+        if (Environment.GetEnvironmentVariable("IGW_PROPAGATION_DEBUG_LOG") == "1")
+        {
+            // For comparison only: the Debug console lines the measurement used to read, on the same path.
+            settings["Logging__LogLevel__InferenceGateway.ControlPlane.Messaging.OutboxRelay"] = "Debug";
+            settings["Logging__LogLevel__InferenceGateway.ControlPlane.Features.Configuration.ConfigPublisher"] = "Debug";
+            settings["Logging__LogLevel__InferenceGateway.DataPlane.Configuration.ConfigRevisionConsumer"] = "Debug";
+        }
+
         settings["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
         return settings;
     }

@@ -1,93 +1,124 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace InferenceGateway.Topology.Tests.Distribution;
 
-/// <summary>One revocation as one node saw it: the test's clock at the revoke call, its answer and the first refusal (UTC).</summary>
-internal sealed record PropagationSample(long Revision, int Node, DateTime RevokeStarted, DateTime RevokeAnswered, DateTime Refused)
+/// <summary>
+/// One revocation as one node saw it, by the test's clock (UTC): the revoke call, its answer, when the request the
+/// node refused was sent and answered, and how many requests that node was sent in all.
+/// </summary>
+internal sealed record PropagationSample(long Revision, int Node, DateTime RevokeStarted, DateTime RevokeAnswered, DateTime Refused, DateTime RefusedSent, int Polls)
 {
     public double TotalMs => (Refused - RevokeStarted).TotalMilliseconds;
 }
 
 /// <summary>
-/// Where the time of each revocation goes, from the processes' own Debug timestamps (UTC, microseconds, one line each):
-/// the revoke call until its commit (the admin request and transaction), the commit until the relay picked the row
-/// (its wake-up and read), the publish
-/// with its broker confirm, the broker and the node's consumer dispatch until the node received the message, the
-/// node's verify and apply, and the apply until the measurement's next request was refused (its polling).
+/// Where the time of each revocation goes, from the processes' propagation timelines (<c>Diagnostics:PropagationTimelinePath</c>:
+/// points recorded in memory and written in the background, UTC to the microsecond, with the process's GC pause so far),
+/// lined up with the test's own clock by revision.
 /// </summary>
-internal static partial class PropagationBreakdown
+internal static class PropagationBreakdown
 {
-    private static readonly string[] Segments = ["revoke call to commit", "commit to relay pick", "publish and confirm", "broker to node consumer", "verify and apply", "apply to first refusal"];
+    private static readonly (string Name, string Group)[] Segments =
+    [
+        ("client to server", "revoke call to commit"),
+        ("auth, routing, read key", "revoke call to commit"),
+        ("begin, next revision", "revoke call to commit"),
+        ("serialize, sign, save", "revoke call to commit"),
+        ("commit", "revoke call to commit"),
+        ("relay wake-up", "commit to relay pick"),
+        ("relay reads the row", "commit to relay pick"),
+        ("publish and confirm", "publish and confirm"),
+        ("broker to node consumer", "broker to node consumer"),
+        ("verify and apply", "verify and apply"),
+        ("apply to refused request sent", "apply to first refusal"),
+        ("refused request round trip", "apply to first refusal"),
+    ];
 
-    public static string Describe(IReadOnlyList<PropagationSample> samples, string controlPlaneLog, IReadOnlyList<string> nodeLogs)
+    public static string Describe(IReadOnlyList<PropagationSample> samples, string controlPlaneTimeline, IReadOnlyList<string> nodeTimelines)
     {
         var day = samples[0].RevokeStarted.Date;
-        var committed = Times(Committed(), controlPlaneLog, day);
-        var picked = Times(RelayPicked(), controlPlaneLog, day);
-        var published = Times(RelayPublished(), controlPlaneLog, day);
-        var received = nodeLogs.Select(log => Times(NodeReceived(), log, day)).ToList();
-        var applied = nodeLogs.Select(log => Times(NodeApplied(), log, day)).ToList();
+        var cp = Parse(controlPlaneTimeline, day);
+        var nodes = nodeTimelines.Select(t => Parse(t, day)).ToList();
 
         var rows = new List<double[]>();
+        var gc = new List<double>();
         foreach (var s in samples)
         {
-            if (committed.TryGetValue(s.Revision, out var k) && picked.TryGetValue(s.Revision, out var p) && published.TryGetValue(s.Revision, out var c)
-                && received[s.Node].TryGetValue(s.Revision, out var r) && applied[s.Node].TryGetValue(s.Revision, out var a))
+            if (cp.TryGetValue(s.Revision, out var c) && nodes[s.Node].TryGetValue(s.Revision, out var n)
+                && c.Has("RequestStarted", "CommitStarted", "RevisionTaken", "Saved", "Committed", "RelayWoken", "RelayRead", "RelayConfirmed") && n.Has("NodeReceived", "NodeApplied"))
             {
-                rows.Add([(k - s.RevokeStarted).TotalMilliseconds, (p - k).TotalMilliseconds, (c - p).TotalMilliseconds, (r - c).TotalMilliseconds, (a - r).TotalMilliseconds, (s.Refused - a).TotalMilliseconds, s.TotalMs]);
+                DateTime[] t = [s.RevokeStarted, c["RequestStarted"].At, c["CommitStarted"].At, c["RevisionTaken"].At, c["Saved"].At, c["Committed"].At, c["RelayWoken"].At,
+                    c["RelayRead"].At, c["RelayConfirmed"].At, n["NodeReceived"].At, n["NodeApplied"].At, s.RefusedSent, s.Refused];
+                rows.Add([.. Enumerable.Range(0, Segments.Length).Select(i => (t[i + 1] - t[i]).TotalMilliseconds), s.TotalMs]);
+                gc.Add(c["Committed"].GcMs - c["RequestStarted"].GcMs);
             }
         }
 
         if (rows.Count == 0)
         {
-            return "breakdown: no sample could be matched with the processes' timestamps";
+            return "breakdown: no sample could be matched with the processes' timelines";
         }
 
         // The tail: the slowest 5% of samples (at least 3), and what their time was spent on.
         var tail = rows.OrderByDescending(r => r[^1]).Take(Math.Max(3, rows.Count / 20)).ToList();
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"breakdown over {rows.Count} samples (ms; p50 / p99 / mean of the slowest {tail.Count}):\n");
+        string? group = null;
         for (var i = 0; i < Segments.Length; i++)
         {
-            var values = rows.Select(r => r[i]).Order().ToList();
-            text.Append(CultureInfo.InvariantCulture,
-                $"  {Segments[i],-26} {Percentile(values, 0.50),7:F1} / {Percentile(values, 0.99),7:F1} / {tail.Average(r => r[i]),7:F1}\n");
+            if (Segments[i].Group != group)
+            {
+                group = Segments[i].Group;
+                var members = Enumerable.Range(0, Segments.Length).Where(j => Segments[j].Group == group).ToList();
+                Line(text, group, rows.Select(r => members.Sum(j => r[j])).ToList(), tail.Average(r => members.Sum(j => r[j])), "");
+            }
+
+            Line(text, Segments[i].Name, rows.Select(r => r[i]).ToList(), tail.Average(r => r[i]), "    ");
         }
 
-        var answered = samples.Select(s => (s.RevokeAnswered - s.RevokeStarted).TotalMilliseconds).Order().ToList();
-        text.Append(CultureInfo.InvariantCulture, $"  (the revoke call itself answered in {Percentile(answered, 0.50):F1} / {Percentile(answered, 0.99):F1})");
-        return text.ToString();
+        var answered = samples.Select(s => (s.RevokeAnswered - s.RevokeStarted).TotalMilliseconds).ToList();
+        Line(text, "(the revoke call answered)", answered, double.NaN, "");
+        Line(text, "(control-plane GC pause in the admin call)", gc, double.NaN, "");
+        Line(text, "(requests sent to a node per sample)", samples.Select(s => (double)s.Polls).ToList(), double.NaN, "");
+        return text.ToString().TrimEnd('\n');
     }
 
     public static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, Math.Max(0, (int)Math.Ceiling(sorted.Count * p) - 1))];
 
-    private static Dictionary<long, DateTime> Times(Regex pattern, string log, DateTime day)
+    private static void Line(StringBuilder text, string name, List<double> values, double tail, string indent)
     {
-        var times = new Dictionary<long, DateTime>();
-        foreach (Match m in pattern.Matches(log))
-        {
-            var revision = long.Parse(m.Groups["revision"].Value, CultureInfo.InvariantCulture);
-            var time = day + TimeSpan.ParseExact(m.Groups["time"].Value, @"hh\:mm\:ss\.ffffff", CultureInfo.InvariantCulture);
-            times.TryAdd(revision, time);
-        }
-
-        return times;
+        values.Sort();
+        text.Append(CultureInfo.InvariantCulture, $"  {indent + name,-44} {Percentile(values, 0.50),7:F1} / {Percentile(values, 0.99),7:F1}");
+        text.Append(double.IsNaN(tail) ? "\n" : string.Create(CultureInfo.InvariantCulture, $" / {tail,7:F1}\n"));
     }
 
-    [GeneratedRegex(@"^(?<time>\d\d:\d\d:\d\d\.\d{6}) dbug: InferenceGateway\.ControlPlane\.Features\.Configuration\.ConfigPublisher\[3006\] Committed revision (?<revision>\d+)", RegexOptions.Multiline)]
-    private static partial Regex Committed();
+    /// <summary>Each revision's points (the first of each name), from lines <c>HH:mm:ss.ffffff point revision gc-pause-ms</c>.</summary>
+    private static Dictionary<long, Points> Parse(string timeline, DateTime day)
+    {
+        var revisions = new Dictionary<long, Points>();
+        foreach (var line in timeline.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length != 4 || !TimeSpan.TryParseExact(parts[0], @"hh\:mm\:ss\.ffffff", CultureInfo.InvariantCulture, out var time)
+                || !long.TryParse(parts[2], CultureInfo.InvariantCulture, out var revision) || !double.TryParse(parts[3], CultureInfo.InvariantCulture, out var gcMs))
+            {
+                continue;
+            }
 
-    [GeneratedRegex(@"^(?<time>\d\d:\d\d:\d\d\.\d{6}) dbug: InferenceGateway\.ControlPlane\.Messaging\.OutboxRelay\[3005\] Relaying ConfigRevisionPublished revision (?<revision>\d+)", RegexOptions.Multiline)]
-    private static partial Regex RelayPicked();
+            if (!revisions.TryGetValue(revision, out var points))
+            {
+                revisions[revision] = points = new Points();
+            }
 
-    [GeneratedRegex(@"^(?<time>\d\d:\d\d:\d\d\.\d{6}) dbug: InferenceGateway\.ControlPlane\.Messaging\.OutboxRelay\[3000\] Published ConfigRevisionPublished \S+ revision (?<revision>\d+)", RegexOptions.Multiline)]
-    private static partial Regex RelayPublished();
+            points.TryAdd(parts[1], (day + time, gcMs));
+        }
 
-    [GeneratedRegex(@"^(?<time>\d\d:\d\d:\d\d\.\d{6}) dbug: InferenceGateway\.DataPlane\.Configuration\.ConfigRevisionConsumer\[104\] Received revision (?<revision>\d+)", RegexOptions.Multiline)]
-    private static partial Regex NodeReceived();
+        return revisions;
+    }
 
-    [GeneratedRegex(@"^(?<time>\d\d:\d\d:\d\d\.\d{6}) info: InferenceGateway\.DataPlane\.Configuration\.NodeConfig\[100\] Applied revision (?<revision>\d+) from bus", RegexOptions.Multiline)]
-    private static partial Regex NodeApplied();
+    private sealed class Points : Dictionary<string, (DateTime At, double GcMs)>
+    {
+        public bool Has(params string[] names) => names.All(ContainsKey);
+    }
 }

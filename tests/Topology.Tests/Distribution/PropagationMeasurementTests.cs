@@ -44,6 +44,8 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
             MaxConnectionsPerServer = 1, UseProxy = false, AllowAutoRedirect = false, UseCookies = false, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
         }) { BaseAddress = _topology.NodeAddress(i), Timeout = TimeSpan.FromSeconds(30) }).ToList();
         var samples = new List<PropagationSample>();
+        var cpu = new ProcessCpu([("control plane", _topology.ControlPlane!.Id), .. Enumerable.Range(0, _topology.NodeCount).Select(n => ($"node-{n + 1}", _topology.Node(n)!.Id)),
+            ("this test", Environment.ProcessId)]);
 
         // One revocation first, not counted: it pays for JIT compilation of the revocation path in every process.
         for (var i = -1; i < Revocations; i++)
@@ -56,6 +58,7 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
                 Assert.Equal(HttpStatusCode.OK, await SendAsync(client, tenant, key));
             }
 
+            var cpuBefore = cpu.Read();
             var clock = Stopwatch.StartNew();
             var started = DateTime.UtcNow;
             var answered = started;
@@ -67,22 +70,31 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
             });
             var perNode = await Task.WhenAll(clients.Select(async client =>
             {
-                while (await SendAsync(client, tenant, key) != HttpStatusCode.Unauthorized)
+                var polls = 0;
+                while (true)
                 {
+                    var sent = started + clock.Elapsed;
+                    polls++;
+                    if (await SendAsync(client, tenant, key) == HttpStatusCode.Unauthorized)
+                    {
+                        return new NodeRefusal(sent, started + clock.Elapsed, polls);
+                    }
+
                     Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"a node still accepted a revoked key after 60 s\n{_topology.Diagnostics()}");
 
                     // A short backoff: often enough to see the change within a millisecond or so, rarely enough to
                     // leave the two cores to the system being measured.
                     await Task.Delay(1);
                 }
-
-                return started + clock.Elapsed;
             }));
+            var window = clock.Elapsed;
+            var cpuAfter = cpu.Read();
             Assert.Equal(HttpStatusCode.OK, await revoke);
             if (i >= 0)
             {
                 var revision = await _topology.CurrentRevisionAsync();
-                samples.AddRange(perNode.Select((refused, node) => new PropagationSample(revision, node, started, answered, refused)));
+                samples.AddRange(perNode.Select((refusal, node) => new PropagationSample(revision, node, started, answered, refusal.Refused, refusal.PollSent, refusal.Polls)));
+                cpu.Add(cpuBefore, cpuAfter, window);
             }
         }
 
@@ -91,8 +103,10 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
         var p50 = PropagationBreakdown.Percentile(totals, 0.50);
         var p99 = PropagationBreakdown.Percentile(totals, 0.99);
         var line = string.Create(CultureInfo.InvariantCulture, $"revoke-to-enforce p50={p50:F1}ms p99={p99:F1}ms (target p99 <= 50 ms)");
-        var breakdown = PropagationBreakdown.Describe(samples, _topology.ControlPlane!.Stdout(),
-            Enumerable.Range(0, _topology.NodeCount).Select(n => _topology.Node(n)!.Stdout()).ToList());
+        // The processes write their timelines in the background: give them a moment to reach the files.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var breakdown = PropagationBreakdown.Describe(samples, ReadShared(Path.Combine(_topology.RunDirectory, TopologySettings.TimelineFile)),
+            Enumerable.Range(0, _topology.NodeCount).Select(n => ReadShared(Path.Combine(_topology.StateDirectory(n), TopologySettings.TimelineFile))).ToList()) + "\n" + cpu.Describe();
         output.WriteLine($"{breakdown}\n{line} ({samples.Count} samples, {Revocations} revocations over {_topology.NodeCount} separate-process nodes)");
         if (Environment.GetEnvironmentVariable("IGW_PROPAGATION_REPORT") is { Length: > 0 } report)
         {
@@ -105,6 +119,13 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
         }
     }
 
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     private static async Task<HttpStatusCode> SendAsync(HttpClient client, TopologyTenant tenant, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, tenant.Path());
@@ -112,4 +133,7 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
         using var response = await client.SendAsync(request);
         return response.StatusCode;
     }
+
+    /// <summary>When the refused request was sent and answered, and how many requests the node was sent until then.</summary>
+    private sealed record NodeRefusal(DateTime PollSent, DateTime Refused, int Polls);
 }

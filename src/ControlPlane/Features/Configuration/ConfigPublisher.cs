@@ -3,6 +3,7 @@ using System.Text.Json;
 using InferenceGateway.Contracts;
 using InferenceGateway.ControlPlane.Data;
 using InferenceGateway.ControlPlane.Messaging;
+using InferenceGateway.ServiceDefaults;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,10 +20,11 @@ namespace InferenceGateway.ControlPlane.Features.Configuration;
 /// revision exists, and nodes fetch it over the authenticated snapshot API; its revision row is stored encrypted.
 /// </remarks>
 internal sealed partial class ConfigPublisher(
-    ControlPlaneDbContext db, OutboxSignal outbox, ConfigSigner signer, IDataProtectionProvider protection, ILogger<ConfigPublisher> logger)
+    ControlPlaneDbContext db, OutboxSignal outbox, ConfigSigner signer, IDataProtectionProvider protection, PropagationTimeline timeline, ILogger<ConfigPublisher> logger)
 {
     private const string Purpose = "InferenceGateway.ConfigRevisionChanges.v1";
     private long _added;
+    private CommittedOutboxRow? _handed;
 
     /// <summary>Adds the revision of <paramref name="delta"/> and its outbox row to the open transaction.</summary>
     public async Task<long> AddRevisionAsync(IReadOnlyList<ConfigChange> delta, string cause, DateTimeOffset now, CancellationToken cancellationToken)
@@ -36,6 +38,7 @@ internal sealed partial class ConfigPublisher(
         // trip gives the revision and its epoch.
         var (revision, epoch) = await NextRevisionAsync(cancellationToken);
         _added = revision;
+        timeline.Record(PropagationPoint.RevisionTaken, revision);
         var changesJson = JsonSerializer.Serialize(delta, ContractJson.Options);
         var secret = delta.Any(c => c.CarriesSecret);
         db.ConfigRevisions.Add(new ConfigRevision
@@ -62,11 +65,14 @@ internal sealed partial class ConfigPublisher(
             message = message with { Payload = payload, Signature = signer.Sign(Encoding.UTF8.GetBytes(payload)), SigningKeyId = signer.KeyId };
         }
 
-        db.OutboxMessages.Add(OutboxMessageFactory.Create(message, message.MessageId, now));
+        var row = OutboxMessageFactory.Create(message, message.MessageId, now);
+        db.OutboxMessages.Add(row);
 
         // Saves whatever else the caller's transaction holds too: the entity change, its audit row, the revision
         // and the outbox row go to the database in one batch.
         await db.SaveChangesAsync(cancellationToken);
+        timeline.Record(PropagationPoint.Saved, revision);
+        _handed = new CommittedOutboxRow(row.Id, row.MessageId, message);
         return revision;
     }
 
@@ -77,14 +83,15 @@ internal sealed partial class ConfigPublisher(
         return JsonSerializer.Deserialize<List<ConfigChange>>(json, ContractJson.Options) ?? [];
     }
 
-    /// <summary>Wakes the relay; call after the transaction holding the revision committed.</summary>
+    /// <summary>Wakes the relay and hands it the committed row; call after the transaction holding the revision committed.</summary>
     public void Committed()
     {
+        timeline.Record(PropagationPoint.Committed, _added);
         LogCommitted(logger, _added);
-        outbox.Notify();
+        outbox.Notify(_handed);
+        _handed = null;
     }
 
-    // A Debug timestamp of the propagation path (bench/propagation.sh reads it): the revision is in the database.
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Committed revision {Revision}")]
     private static partial void LogCommitted(ILogger logger, long revision);
 
