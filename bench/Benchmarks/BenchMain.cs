@@ -1,6 +1,9 @@
 namespace InferenceGateway.Benchmarks;
 
-/// <summary>Entry point: <c>upstream</c>, <c>yarp</c>, <c>alloc</c> or <c>snapshot</c> (see bench/README.md).</summary>
+/// <summary>
+/// Entry point: <c>upstream</c>, <c>yarp</c>, <c>alloc</c>, <c>snapshot</c>, or one of the forwarding prototypes that
+/// bench/proto.sh compares (<c>fwd-sockets</c>, <c>fwd-lean</c>, <c>pipe</c>, <c>kestrel</c>; see bench/README.md).
+/// </summary>
 public static class BenchMain
 {
     public static async Task<int> Main(string[] args)
@@ -20,6 +23,18 @@ public static class BenchMain
                     return 0;
                 case "yarp":
                     await BareYarp.RunAsync(Port(options), Required(options, "upstream"));
+                    return 0;
+                case "fwd-sockets":
+                    await Prototypes.ForwarderVariants.RunAsync(Port(options), Required(options, "upstream"), lean: false);
+                    return 0;
+                case "fwd-lean":
+                    await Prototypes.ForwarderVariants.RunAsync(Port(options), Required(options, "upstream"), lean: true);
+                    return 0;
+                case "pipe":
+                    await Prototypes.PipeProxy.RunAsync(Port(options), Required(options, "upstream"));
+                    return 0;
+                case "kestrel":
+                    await Prototypes.PipeProxy.RunSelfAsync(Port(options));
                     return 0;
                 case "alloc":
                     return await AllocationProbe.RunAsync(options.TryGetValue("requests", out var n) && int.TryParse(n, out var count) && count > 0
@@ -66,6 +81,7 @@ public static class BenchMain
             usage:
               InferenceGateway.Benchmarks upstream --port N
               InferenceGateway.Benchmarks yarp --port N --upstream http://127.0.0.1:M
+              InferenceGateway.Benchmarks fwd-sockets|fwd-lean|pipe|kestrel --port N --upstream http://127.0.0.1:M
               InferenceGateway.Benchmarks alloc [--requests N] [--types 1]
               InferenceGateway.Benchmarks snapshot --dir D --upstream URL --key-file F [--snapshot-key BASE64-32-BYTES]
             """);
