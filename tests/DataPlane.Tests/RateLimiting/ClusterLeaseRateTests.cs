@@ -65,8 +65,23 @@ public sealed class ClusterLeaseRateTests(ITestOutputHelper output)
             run.Pump();
         }
 
-        output.WriteLine($"10k requests, two cluster rules: {allocated} bytes allocated on the request path, {run.Store.Calls - calls} store calls (in the background)");
+        // The same two rules counted on the node (token buckets), for comparison: one lock per rule as well, no store.
+        var local = new InferenceGateway.DataPlane.RateLimiting.RateLimiters();
+        long localAllocated = 0;
+        for (var i = 0; i < 10_100; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var key = default(LimitDecision);
+            local.ForKey(Key, 1e6, 1_000_000).TryAcquire(ref key, out _);
+            var tenant = default(LimitDecision);
+            local.ForTenant(Tenant, 1e6, 1_000_000).TryAcquire(ref tenant, out _);
+            localAllocated += i >= 100 ? GC.GetAllocatedBytesForCurrentThread() - before : 0;
+        }
+
+        output.WriteLine($"10k requests, two cluster rules: {allocated} bytes allocated on the request path, {run.Store.Calls - calls} store calls (in the background); " +
+            $"two node rules: {localAllocated} bytes, no store calls");
         Assert.Equal(0, allocated);
+        Assert.Equal(0, localAllocated);
         Assert.InRange(run.Store.Calls - calls, 1, 20);
     }
 
