@@ -4,7 +4,9 @@
 # (default 1,000,000; a multiple of 1000) are issued through POST .../api-keys:batch, then it prints each figure next
 # to its target: admin issuance rate, compile time and compressed size of the full snapshot, the node's full pull
 # and apply, its cold start from the last-known-good file, delta apply p50/p99 (100 revocations), node RSS, and the
-# node's throughput with all keys against one key in the same run (wrk -t1 -c32 -d10s, as bench/run.sh).
+# node's throughput with all keys against one key in the same run (wrk -t1 -c32 -d10s, as bench/run.sh; each row
+# starts once the node and the control plane are quiet, after 15 s of priming load), with each process's CPU and
+# context switches per request in both rows (bench/README.md, "Scale").
 # Needs root (it starts its own RabbitMQ node). Use SCALE_KEYS=100000 while iterating on a shared machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -41,7 +41,8 @@ public static class BenchMain
                         ? count : 5000, options.GetValueOrDefault("types") == "1");
                 case "snapshot":
                     return SnapshotWriter.Run(Required(options, "dir"), Required(options, "upstream"), Required(options, "key-file"),
-                        options.GetValueOrDefault("snapshot-key"), options.GetValueOrDefault("cluster-dir"));
+                        options.GetValueOrDefault("snapshot-key"), options.GetValueOrDefault("cluster-dir"),
+                        options.TryGetValue("keys", out var k) && int.TryParse(k, out var keys) && keys > 0 ? keys : 1);
                 default:
                     return Usage();
             }
@@ -83,7 +84,7 @@ public static class BenchMain
               InferenceGateway.Benchmarks yarp --port N --upstream http://127.0.0.1:M
               InferenceGateway.Benchmarks fwd-sockets|fwd-lean|pipe|kestrel --port N --upstream http://127.0.0.1:M
               InferenceGateway.Benchmarks alloc [--requests N] [--types 1]
-              InferenceGateway.Benchmarks snapshot --dir D --upstream URL --key-file F [--snapshot-key BASE64-32-BYTES]
+              InferenceGateway.Benchmarks snapshot --dir D --upstream URL --key-file F [--snapshot-key BASE64-32-BYTES] [--keys N]
             """);
         return 2;
     }

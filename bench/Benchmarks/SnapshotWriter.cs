@@ -15,7 +15,8 @@ namespace InferenceGateway.Benchmarks;
 internal static class SnapshotWriter
 {
     /// <param name="clusterDirectory">When set, also writes there the same snapshot with both rate limits counted cluster-wide (the dp-cluster row).</param>
-    public static int Run(string directory, string upstream, string keyFile, string? snapshotKey, string? clusterDirectory = null)
+    /// <param name="keys">Keys in the snapshot: the bench key plus <c>keys - 1</c> others of the same tenant (random hashes nobody presents), for a node holding many keys.</param>
+    public static int Run(string directory, string upstream, string keyFile, string? snapshotKey, string? clusterDirectory = null, int keys = 1)
     {
         byte[] key;
         if (snapshotKey is null)
@@ -40,7 +41,7 @@ internal static class SnapshotWriter
         using var issuerKey = RSA.Create(2048);
         var snapshot = Build(upstream, apiKey, issuerKey);
         Directory.CreateDirectory(directory);
-        File.WriteAllBytes(Path.Combine(directory, "snapshot.bin"), LastKnownGoodStore.Encrypt(snapshot, key));
+        File.WriteAllBytes(Path.Combine(directory, "snapshot.bin"), keys <= 1 ? LastKnownGoodStore.Encrypt(snapshot, key) : WithManyKeys(snapshot, keys, key));
         if (clusterDirectory is not null)
         {
             var cluster = snapshot with
@@ -55,6 +56,28 @@ internal static class SnapshotWriter
         File.WriteAllText(keyFile + ".jwt", AccessToken(issuerKey));
         Console.WriteLine(Convert.ToBase64String(key));
         return 0;
+    }
+
+    /// <summary>The snapshot with <paramref name="count"/> keys in the compact form, streamed (a million keys are never objects).</summary>
+    private static byte[] WithManyKeys(ConfigSnapshot snapshot, int count, byte[] key)
+    {
+        var benchKey = CompactKey.From(snapshot.Keys[0], out var problem) ?? throw new InvalidOperationException(problem);
+        return LastKnownGoodStore.Encrypt(snapshot with { Keys = [] }, count, Others(benchKey, count - 1).Prepend(benchKey), key);
+    }
+
+    private static IEnumerable<CompactKey> Others(CompactKey template, int count)
+    {
+        var random = new byte[Hash256.Length + 8];
+        for (var i = 0; i < count; i++)
+        {
+            RandomNumberGenerator.Fill(random);
+            yield return template with
+            {
+                KeyId = Guid.CreateVersion7(),
+                PublicId = BitConverter.ToUInt64(random, Hash256.Length) >> 4,
+                Hash = Hash256.From(random),
+            };
+        }
     }
 
     private const string Issuer = "https://issuer.bench.invalid/";
