@@ -1,3 +1,6 @@
+using System.Globalization;
+using InferenceGateway.DataPlane.Cluster;
+
 namespace InferenceGateway.DataPlane.Budgets;
 
 /// <summary>The counters of a rule at an instant: one for the calendar month (UTC) and one for the day, when the plan sets them.</summary>
@@ -20,8 +23,10 @@ internal static class BudgetCounters
         var utc = now.UtcDateTime;
         var month = new DateTimeOffset(utc.Year, utc.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var day = new DateTimeOffset(utc.Year, utc.Month, utc.Day, 0, 0, 0, TimeSpan.Zero);
-        var monthCounter = monthly is { } m ? new BudgetCounter($"{scope}:{id:N}:m:{utc:yyyyMM}", m, monthFloor, month.AddMonths(1).AddDays(1)) : default;
-        var dayCounter = daily is { } d ? new BudgetCounter($"{scope}:{id:N}:d:{utc:yyyyMMdd}", d, dayFloor, day.AddDays(2)) : default;
+        // Both counters of a rule carry the rule's hash tag: the lease script over them touches one Redis Cluster slot.
+        var tag = ClusterKeys.BudgetTag(scope, id);
+        var monthCounter = monthly is { } m ? new BudgetCounter(string.Create(CultureInfo.InvariantCulture, $"{tag}:m:{utc:yyyyMM}"), m, monthFloor, month.AddMonths(1).AddDays(1)) : default;
+        var dayCounter = daily is { } d ? new BudgetCounter(string.Create(CultureInfo.InvariantCulture, $"{tag}:d:{utc:yyyyMMdd}"), d, dayFloor, day.AddDays(2)) : default;
         return (monthly, daily) switch
         {
             (not null, not null) => [monthCounter, dayCounter],

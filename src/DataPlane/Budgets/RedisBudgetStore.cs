@@ -167,7 +167,7 @@ internal sealed partial class RedisBudgetStore : IClusterBudgetStore, IDisposabl
                 {
                     if (lease.Available > 0)
                     {
-                        returns.Add((_redis.KeyPrefix + "budget:" + key, lease.Available));
+                        returns.Add((ClusterKeys.Budget(_redis.KeyPrefix, key), lease.Available));
                     }
 
                     _leases.Remove(key);
@@ -192,7 +192,7 @@ internal sealed partial class RedisBudgetStore : IClusterBudgetStore, IDisposabl
         return lease;
     }
 
-    private RedisKey KeyOf(in BudgetCounter counter) => _redis.KeyPrefix + "budget:" + counter.Key;
+    private RedisKey KeyOf(in BudgetCounter counter) => ClusterKeys.Budget(_redis.KeyPrefix, counter.Key);
 
     public void Dispose() => _returner.Dispose();
 

@@ -56,9 +56,10 @@ internal sealed class RedisOptionsValidator : IValidateOptions<RedisOptions>
             errors.Add($"{RedisOptions.Section}:HealthInterval is from 50 ms to 1 minute.");
         }
 
-        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Length > 64 || options.KeyPrefix.Any(char.IsWhiteSpace))
+        if (string.IsNullOrEmpty(options.KeyPrefix) || options.KeyPrefix.Length > 64 || options.KeyPrefix.Any(c => char.IsWhiteSpace(c) || c is '{' or '}'))
         {
-            errors.Add($"{RedisOptions.Section}:KeyPrefix is 1 to 64 characters without spaces.");
+            // Braces would make a hash tag of the prefix: every key of the gateway in one Redis Cluster slot.
+            errors.Add($"{RedisOptions.Section}:KeyPrefix is 1 to 64 characters without spaces or braces.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

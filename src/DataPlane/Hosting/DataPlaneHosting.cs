@@ -78,6 +78,7 @@ public static class DataPlaneHosting
         services.AddHostedService(sp => sp.GetRequiredService<RedisConnection>());
         services.AddSingleton<ClusterMembership>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterMembership>());
+        services.AddSingleton<IRateLeaseStore, RedisRateLeaseStore>();
         services.AddSingleton<ClusterRateLimiters>();
         services.AddHostedService<ClusterLeaseWorker>();
         services.AddSingleton<JwtCache>();

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace InferenceGateway.DataPlane.RateLimiting;
 
 /// <summary>What one rule decided for one request, and what the RateLimit-* headers say about it.</summary>
@@ -16,21 +14,24 @@ internal struct LimitDecision
 /// <summary>
 /// One cluster-wide limit (a key's or a tenant's) on this node: the units it leased from the limit's current Redis
 /// window, a lease of the next window fetched before this one ends, and the counts of its Redis-down fallback.
-/// Requests only take from the lease under a short lock; leases are fetched by <see cref="ClusterLeaseWorker"/>,
-/// never on the request path. A node that holds no lease for a window (its first requests, or after an idle spell)
-/// admits up to <see cref="CreditFor"/> requests on credit while its lease is on the way, charged to Redis with that
-/// lease: that is the whole overshoot, at most that many per node per window, and none at all while traffic is
-/// steady (the next window's lease is then already there).
+/// Requests only take from the lease under a short lock (what a local token bucket costs); leases are fetched by
+/// <see cref="ClusterLeaseWorker"/>, never on the request path. A lease lasts the node's own rate for
+/// <see cref="LeaseHorizonSeconds"/> (or four lease round trips, if longer), and the next is asked for at the
+/// low-water mark, half of that, so at a steady rate the next lease arrives before this one runs dry.
+/// A node whose lease ran dry anyway (a slow answer) while the window is not known to be full admits on credit,
+/// charged to Redis with its next lease: at most 1% of the limit over the live nodes per node and window, so the
+/// fleet's overshoot stays within 1% of the limit. A node that holds no lease for a window at all (its first
+/// requests, or after an idle spell) may take at least one request on that credit.
 /// </summary>
-internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
+internal sealed class ClusterCounter(string redisKey, ClusterWindow window, long frequency)
 {
-    /// <summary>A lease is asked for this long before its window ends, so the next window starts with units in hand.</summary>
-    public const long PrefetchLeadMs = 100;
+    /// <summary>A lease of the next window is asked for at least this long before the current window ends.</summary>
+    public const long MinLeadMs = 100;
 
-    /// <summary>The lease aims to last this long at the node's observed rate.</summary>
-    private const double LeaseHorizonSeconds = 0.25;
+    /// <summary>A lease aims to last this long at the node's observed rate.</summary>
+    public const double LeaseHorizonSeconds = 0.25;
 
-    private static readonly double TicksPerMs = Stopwatch.Frequency / 1000.0;
+    private readonly double _ticksPerMs = frequency / 1000.0;
     private readonly Lock _lock = new();
 
     private long _window = -1;
@@ -43,6 +44,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
     private long _nextEndTicks;
     private long _nextAvailable;
     private long _nextCounted;
+    private bool _nextFull;
 
     private bool _pending;
     private long _credit;
@@ -50,6 +52,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
     private long _demand;
     private long _lastAskTicks;
     private double _rate;
+    private double _roundTripTicks;
 
     private long _localWindow = -1;
     private long _localCount;
@@ -58,7 +61,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
 
     public ClusterWindow Window { get; } = window;
 
-    /// <summary>When a request last asked (a Stopwatch timestamp), for sweeping idle counters.</summary>
+    /// <summary>When a request last asked (a timestamp of the limiters' clock), for sweeping idle counters.</summary>
     public long LastUsed;
 
     /// <summary>Units of the current lease not yet used (tests and diagnostics).</summary>
@@ -74,7 +77,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
     }
 
     /// <summary>Takes one unit of the lease. True in <paramref name="wantsLease"/>: queue this counter for the lease worker.</summary>
-    public void TryAdmit(long now, long unixMs, ref LimitDecision decision, out bool wantsLease)
+    public void TryAdmit(long now, long unixMs, int liveNodes, ref LimitDecision decision, out bool wantsLease)
     {
         LastUsed = now;
         lock (_lock)
@@ -86,9 +89,9 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
                 _available--;
                 decision.Admitted = true;
             }
-            else if (_window < 0 && _creditUsed < CreditFor(Window.Limit))
+            else if ((_window < 0 || !_full) && _creditUsed < CreditFor(Window.Limit, liveNodes, cold: _window < 0))
             {
-                // No lease for this window yet and nothing known against it: on credit, until the lease comes.
+                // No units in hand, but nothing says the window is full: on credit, until the lease comes.
                 _creditUsed++;
                 _credit++;
                 decision.Admitted = true;
@@ -98,7 +101,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
             decision.Remaining = _window < 0 ? Math.Max(0, Window.Limit - _creditUsed) : Math.Max(0, Window.Limit - _counted) + _available;
             decision.ResetSeconds = _window < 0
                 ? Math.Max(1, (Window.WindowMs - (unixMs % Window.WindowMs) + 999) / 1000)
-                : Math.Max(1, (long)Math.Ceiling((_endTicks - now) / TicksPerMs / 1000));
+                : Math.Max(1, (long)Math.Ceiling((_endTicks - now) / _ticksPerMs / 1000));
             wantsLease = !_pending && NeedsLease(now);
             if (wantsLease)
             {
@@ -138,7 +141,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
         lock (_lock)
         {
             Rotate(now);
-            var elapsed = _lastAskTicks == 0 ? 0 : (now - _lastAskTicks) / (double)Stopwatch.Frequency;
+            var elapsed = _lastAskTicks == 0 ? 0 : (now - _lastAskTicks) / (double)frequency;
             if (elapsed > 0)
             {
                 var observed = _demand / elapsed;
@@ -147,10 +150,9 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
 
             _lastAskTicks = now;
             _demand = 0;
-            var want = (long)Math.Clamp(Math.Ceiling(_rate * LeaseHorizonSeconds), 1, LeaseCap(Window.Limit));
-            var next = _window >= 0 && (_full || _endTicks - now <= PrefetchLeadMs * TicksPerMs);
             var charge = _credit;
-            return new LeaseAsk(want, next && charge == 0, charge);
+            var next = charge == 0 && _window >= 0 && _nextWindow < 0 && NearEnd(now);
+            return new LeaseAsk(Want(), next, charge, LeadMs());
         }
     }
 
@@ -161,20 +163,30 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
         {
             _pending = false;
             _credit -= ask.Charge;
-            var endTicks = sentAt + (long)(reply.MsUntilEnd * TicksPerMs);
+            var trip = receivedAt - sentAt;
+            _roundTripTicks = _roundTripTicks == 0 ? trip : (0.75 * _roundTripTicks) + (0.25 * trip);
+            var endTicks = sentAt + (long)(reply.MsUntilEnd * _ticksPerMs);
             Rotate(receivedAt);
             if (endTicks <= receivedAt || (_window >= 0 && reply.Window < _window))
             {
                 return; // a window that has ended meanwhile: its units are of no use now
             }
 
+            var full = reply.Granted < ask.Want || reply.Counted >= Window.Limit;
             if (reply.MsUntilStart > 0 || reply.Window == _nextWindow)
             {
                 // The next window's lease: kept until this window ends.
+                if (reply.Window != _nextWindow)
+                {
+                    _nextAvailable = 0;
+                    _nextFull = false;
+                }
+
                 _nextWindow = reply.Window;
                 _nextEndTicks = endTicks;
                 _nextAvailable += reply.Granted;
                 _nextCounted = reply.Counted;
+                _nextFull |= full;
                 return;
             }
 
@@ -188,7 +200,7 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
             _endTicks = endTicks;
             _available += reply.Granted;
             _counted = reply.Counted;
-            _full |= reply.Granted < ask.Want || reply.Counted >= Window.Limit;
+            _full |= full;
         }
     }
 
@@ -201,26 +213,45 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
         }
     }
 
-    /// <summary>Requests a node without a lease for the window may admit on credit: 1% of the limit, at least one.</summary>
-    internal static long CreditFor(long limit) => Math.Max(1, limit / 100);
+    /// <summary>
+    /// Requests a node may admit on credit in a window: 1% of the limit shared by the live nodes, so the whole fleet
+    /// stays within 1% over; a node without any lease for the window (<paramref name="cold"/>) at least one.
+    /// </summary>
+    internal static long CreditFor(long limit, int liveNodes, bool cold)
+    {
+        var share = limit / (100 * (long)Math.Max(1, liveNodes));
+        return cold ? Math.Max(1, share) : share;
+    }
 
     /// <summary>A lease holds at most a tenth of the window: a node cannot sit on units the others need.</summary>
     internal static long LeaseCap(long limit) => Math.Max(1, limit / 10);
 
+    /// <summary>The units a lease asks for: the node's rate over the lease's horizon, at least one, at most <see cref="LeaseCap"/>.</summary>
+    private long Want() => (long)Math.Clamp(Math.Ceiling(_rate * HorizonSeconds()), 1, LeaseCap(Window.Limit));
+
+    /// <summary>How long a lease is to last: a quarter of a second, or four round trips to Redis when they are slower.</summary>
+    private double HorizonSeconds() => Math.Max(LeaseHorizonSeconds, 4 * _roundTripTicks / frequency);
+
+    /// <summary>The low-water mark: the units that last half a horizon at the node's rate.</summary>
+    private long LowWater() => Math.Max(1, (long)Math.Ceiling(_rate * HorizonSeconds() / 2));
+
+    private long LeadMs() => Math.Clamp(Math.Max(MinLeadMs, (long)(4 * _roundTripTicks / _ticksPerMs)), MinLeadMs, Math.Max(MinLeadMs, Window.WindowMs / 2));
+
+    private bool NearEnd(long now) => _endTicks - now <= LeadMs() * _ticksPerMs;
+
     private bool NeedsLease(long now)
     {
-        if (_window < 0)
+        if (_window < 0 || _credit > 0)
         {
-            return true;
+            return true; // nothing in hand for this window, or credit to charge
         }
 
-        var nearEnd = _endTicks - now <= PrefetchLeadMs * TicksPerMs;
-        if (nearEnd)
+        if (NearEnd(now) && _nextWindow < 0)
         {
-            return _nextWindow < 0;
+            return true; // the next window's lease, so it starts with units in hand
         }
 
-        return !_full && _available <= Math.Max(1, (long)Math.Ceiling(_rate * LeaseHorizonSeconds) / 2);
+        return !_full && _available <= LowWater();
     }
 
     private void Rotate(long now)
@@ -231,32 +262,34 @@ internal sealed class ClusterCounter(string redisKey, ClusterWindow window)
             _available = 0;
             _full = false;
             _creditUsed = 0;
-            if (_nextWindow >= 0)
+            if (_nextWindow >= 0 && now < _nextEndTicks)
             {
-                if (now < _nextEndTicks)
-                {
-                    _window = _nextWindow;
-                    _endTicks = _nextEndTicks;
-                    _available = _nextAvailable;
-                    _counted = _nextCounted;
-                }
-
-                _nextWindow = -1;
-                _nextAvailable = 0;
+                TakeNext();
             }
+
+            _nextWindow = -1;
+            _nextAvailable = 0;
+            _nextFull = false;
         }
         else if (_window < 0 && _nextWindow >= 0 && now < _nextEndTicks)
         {
-            _window = _nextWindow;
-            _endTicks = _nextEndTicks;
-            _available = _nextAvailable;
-            _counted = _nextCounted;
+            TakeNext();
             _nextWindow = -1;
             _nextAvailable = 0;
+            _nextFull = false;
         }
+    }
+
+    private void TakeNext()
+    {
+        _window = _nextWindow;
+        _endTicks = _nextEndTicks;
+        _available = _nextAvailable;
+        _counted = _nextCounted;
+        _full = _nextFull;
     }
 }
 
-internal readonly record struct LeaseAsk(long Want, bool Next, long Charge);
+internal readonly record struct LeaseAsk(long Want, bool Next, long Charge, long LeadMs = ClusterCounter.MinLeadMs);
 
 internal readonly record struct LeaseReply(long Window, long Granted, long MsUntilStart, long MsUntilEnd, long Counted);

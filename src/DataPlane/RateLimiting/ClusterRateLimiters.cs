@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Threading.Channels;
 using InferenceGateway.DataPlane.Cluster;
 
@@ -19,25 +18,33 @@ internal enum RedisDownMode
 /// The cluster-wide counters of keys and tenants on this node, kept across configuration swaps. Requests take from
 /// a counter's lease; a counter that runs low is queued (without allocating) for <see cref="ClusterLeaseWorker"/>.
 /// </summary>
-internal sealed class ClusterRateLimiters(RedisConnection redis, ClusterMembership membership, TimeProvider time)
+internal sealed class ClusterRateLimiters(IRateLeaseStore store, ClusterMembership membership, TimeProvider time)
 {
-    private readonly ConcurrentDictionary<(Guid Id, bool Tenant), ClusterCounter> _counters = new();
+    // Two maps keyed by the id alone (as RateLimiters has): a (Guid, bool) tuple key cost an allocation per lookup.
+    private readonly ConcurrentDictionary<Guid, ClusterCounter> _keys = new();
+    private readonly ConcurrentDictionary<Guid, ClusterCounter> _tenants = new();
     private readonly Channel<ClusterCounter> _asks = Channel.CreateBounded<ClusterCounter>(
         new BoundedChannelOptions(65_536) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Cluster-wide rules can be counted in Redis on this node (configured and reachable now).</summary>
-    public bool Available => redis.Enabled && redis.IsHealthy;
+    public bool Available => store.Enabled && store.Healthy;
 
-    public bool Configured => redis.Enabled;
+    public bool Configured => store.Enabled;
+
+    internal IRateLeaseStore Store => store;
+
+    internal TimeProvider Time => time;
+
+    internal int LiveNodes => membership.LiveNodes;
 
     internal ChannelReader<ClusterCounter> Asks => _asks.Reader;
 
-    public int Count => _counters.Count;
+    public int Count => _keys.Count + _tenants.Count;
 
     public void Admit(Guid id, bool tenant, double perSecond, int burst, RedisDownMode whenDown, ref LimitDecision decision)
     {
         var counter = Get(id, tenant, perSecond, burst);
-        if (!redis.IsHealthy)
+        if (!store.Healthy)
         {
             if (whenDown == RedisDownMode.Closed)
             {
@@ -52,7 +59,7 @@ internal sealed class ClusterRateLimiters(RedisConnection redis, ClusterMembersh
             return;
         }
 
-        counter.TryAdmit(Stopwatch.GetTimestamp(), time.GetUtcNow().ToUnixTimeMilliseconds(), ref decision, out var wantsLease);
+        counter.TryAdmit(time.GetTimestamp(), time.GetUtcNow().ToUnixTimeMilliseconds(), membership.LiveNodes, ref decision, out var wantsLease);
         if (wantsLease && !_asks.Writer.TryWrite(counter))
         {
             counter.Failed();
@@ -62,12 +69,15 @@ internal sealed class ClusterRateLimiters(RedisConnection redis, ClusterMembersh
     /// <summary>Drops counters nobody asked for in <paramref name="idle"/>.</summary>
     public void Sweep(TimeSpan idle)
     {
-        var before = Stopwatch.GetTimestamp() - (long)(idle.TotalSeconds * Stopwatch.Frequency);
-        foreach (var (id, counter) in _counters)
+        var before = time.GetTimestamp() - (long)(idle.TotalSeconds * time.TimestampFrequency);
+        foreach (var map in new[] { _keys, _tenants })
         {
-            if (counter.LastUsed < before)
+            foreach (var (id, counter) in map)
             {
-                _counters.TryRemove(new KeyValuePair<(Guid, bool), ClusterCounter>(id, counter));
+                if (counter.LastUsed < before)
+                {
+                    map.TryRemove(new KeyValuePair<Guid, ClusterCounter>(id, counter));
+                }
             }
         }
     }
@@ -75,13 +85,15 @@ internal sealed class ClusterRateLimiters(RedisConnection redis, ClusterMembersh
     internal ClusterCounter Get(Guid id, bool tenant, double perSecond, int burst)
     {
         var window = ClusterWindow.For(perSecond, burst);
-        if (_counters.TryGetValue((id, tenant), out var counter) && counter.Window == window)
-        {
-            return counter;
-        }
+        var map = tenant ? _tenants : _keys;
+        return map.TryGetValue(id, out var counter) && counter.Window == window ? counter : Add(map, id, tenant, window);
+    }
 
-        // New, or the plan changed: a fresh counter under a key that names the limit, so old counts do not apply.
-        var fresh = new ClusterCounter($"{redis.KeyPrefix}rl:{(tenant ? 't' : 'k')}:{id:N}:{window.Limit}:{window.WindowMs}", window);
-        return _counters.AddOrUpdate((id, tenant), fresh, (_, old) => old.Window == window ? old : fresh);
+    /// <summary>New, or the plan changed: a fresh counter under a key that names the limit, so old counts do not apply.</summary>
+    /// <remarks>Apart from <see cref="Get"/>, whose lambda-free fast path then allocates nothing (a captured variable would cost a closure per call).</remarks>
+    private ClusterCounter Add(ConcurrentDictionary<Guid, ClusterCounter> map, Guid id, bool tenant, ClusterWindow window)
+    {
+        var fresh = new ClusterCounter(ClusterKeys.RateLimit(store.KeyPrefix, tenant, id, window.Limit, window.WindowMs), window, time.TimestampFrequency);
+        return map.AddOrUpdate(id, fresh, (_, old) => old.Window == window ? old : fresh);
     }
 }

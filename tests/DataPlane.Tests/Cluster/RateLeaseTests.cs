@@ -32,7 +32,7 @@ public sealed class RateLeaseTests : IAsyncLifetime
         await AvoidWindowEdgeAsync(window);
         var key = _prefix + "exact";
 
-        var replies = await Task.WhenAll(Enumerable.Range(0, 3 * 40).Select(_ => ClusterLeaseWorker.LeaseAsync(Db, key, window, new LeaseAsk(7, false, 0))));
+        var replies = await Task.WhenAll(Enumerable.Range(0, 3 * 40).Select(_ => RedisRateLeaseStore.LeaseAsync(Db, key, window, new LeaseAsk(7, false, 0))));
 
         Assert.Equal(100, replies.Sum(r => r.Granted));
         Assert.All(replies, r => Assert.InRange(r.Granted, 0, 7));
@@ -48,14 +48,14 @@ public sealed class RateLeaseTests : IAsyncLifetime
         await AvoidWindowEdgeAsync(window);
         var key = _prefix + "credit";
 
-        var first = await ClusterLeaseWorker.LeaseAsync(Db, key, window, new LeaseAsk(5, false, 0));
-        var charged = await ClusterLeaseWorker.LeaseAsync(Db, key, window, new LeaseAsk(3, false, 1));
+        var first = await RedisRateLeaseStore.LeaseAsync(Db, key, window, new LeaseAsk(5, false, 0));
+        var charged = await RedisRateLeaseStore.LeaseAsync(Db, key, window, new LeaseAsk(3, false, 1));
 
         Assert.Equal(5, first.Granted);
         Assert.Equal(0, charged.Granted);
         Assert.Equal(6, charged.Counted);
-        Assert.Equal("6", (string?)await Db.StringGetAsync($"{key}:{charged.Window}"));
-        Assert.True(await Db.KeyTimeToLiveAsync($"{key}:{charged.Window}") is not null, "a window's counter expires by itself");
+        Assert.Equal("6", (string?)await Db.HashGetAsync(key, charged.Window.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.True(await Db.KeyTimeToLiveAsync(key) is not null, "a limit's windows expire by themselves");
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public sealed class RateLeaseTests : IAsyncLifetime
         var key = _prefix + "next";
 
         // A lead as long as the window: "near the end" always holds, so the script leases the next window.
-        var result = (RedisResult[])(await ClusterLeaseWorker.Script.EvaluateAsync(Db, [key], [10, 1000, 4, 0, "1", 1000]))!;
-        var current = await ClusterLeaseWorker.LeaseAsync(Db, key, window, new LeaseAsk(1, false, 0));
+        var result = (RedisResult[])(await RedisRateLeaseStore.Script.EvaluateAsync(Db, [key], [10, 1000, 4, 0, "1", 1000]))!;
+        var current = await RedisRateLeaseStore.LeaseAsync(Db, key, window, new LeaseAsk(1, false, 0));
 
         Assert.Equal(4, (long)result[1]);
         Assert.True((long)result[2] > 0, "the next window has not started yet");
@@ -79,7 +79,7 @@ public sealed class RateLeaseTests : IAsyncLifetime
         var window = new ClusterWindow(50, ClusterWindow.MaxWindowMs);
         await AvoidWindowEdgeAsync(window);
         var key = _prefix + "nodes";
-        var nodes = Enumerable.Range(0, 3).Select(_ => new ClusterCounter(key, window)).ToArray();
+        var nodes = Enumerable.Range(0, 3).Select(_ => new ClusterCounter(key, window, Stopwatch.Frequency)).ToArray();
 
         var admitted = 0;
         var refused = 0;
@@ -87,7 +87,7 @@ public sealed class RateLeaseTests : IAsyncLifetime
         {
             var node = nodes[i % 3];
             var decision = default(LimitDecision);
-            node.TryAdmit(Stopwatch.GetTimestamp(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), ref decision, out var wantsLease);
+            node.TryAdmit(Stopwatch.GetTimestamp(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 3, ref decision, out var wantsLease);
             _ = decision.Admitted ? admitted++ : refused++;
             Assert.Equal(50, decision.Limit);
             if (wantsLease)
@@ -95,11 +95,11 @@ public sealed class RateLeaseTests : IAsyncLifetime
                 // What the lease worker does, here in line so the test is deterministic.
                 var sent = Stopwatch.GetTimestamp();
                 var ask = node.PrepareAsk(sent);
-                node.Apply(ask, await ClusterLeaseWorker.LeaseAsync(Db, key, window, ask), sent, Stopwatch.GetTimestamp());
+                node.Apply(ask, await RedisRateLeaseStore.LeaseAsync(Db, key, window, ask), sent, Stopwatch.GetTimestamp());
             }
         }
 
-        var counted = (long)await Db.StringGetAsync($"{key}:{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / window.WindowMs}");
+        var counted = (long)await Db.HashGetAsync(key, (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / window.WindowMs).ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(50, admitted + nodes.Sum(n => n.Available));
         Assert.True(admitted >= 45, $"admitted {admitted}: only units still leased to a node go unused");
         Assert.Equal(50, counted);
@@ -110,13 +110,13 @@ public sealed class RateLeaseTests : IAsyncLifetime
     public void Lease_GrowsWithTheNodesRate_UpToATenthOfTheWindow()
     {
         var window = new ClusterWindow(1000, 1000);
-        var counter = new ClusterCounter(_prefix + "size", window);
+        var counter = new ClusterCounter(_prefix + "size", window, Stopwatch.Frequency);
         var start = Stopwatch.GetTimestamp();
         var first = counter.PrepareAsk(start);
         for (var i = 0; i < 5000; i++)
         {
             var decision = default(LimitDecision);
-            counter.TryAdmit(start, 0, ref decision, out _);
+            counter.TryAdmit(start, 0, 1, ref decision, out _);
         }
 
         // 5000 requests in 10 ms: far above what a tenth of the window allows.
@@ -128,16 +128,16 @@ public sealed class RateLeaseTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Credit_WithoutALeaseYet_AdmitsOnePercentOfTheLimit_ThenWaitsForTheLease()
+    public void Credit_WithoutALeaseYet_AdmitsOnePercentOfTheLimitOverTheLiveNodes_ThenWaitsForTheLease()
     {
-        var counter = new ClusterCounter(_prefix + "credit-only", new ClusterWindow(1000, 1000));
+        var counter = new ClusterCounter(_prefix + "credit-only", new ClusterWindow(1000, 1000), Stopwatch.Frequency);
         var now = Stopwatch.GetTimestamp();
         var admitted = 0;
         var asks = 0;
         for (var i = 0; i < 50; i++)
         {
             var decision = default(LimitDecision);
-            counter.TryAdmit(now, 0, ref decision, out var wantsLease);
+            counter.TryAdmit(now, 0, 1, ref decision, out var wantsLease);
             admitted += decision.Admitted ? 1 : 0;
             asks += wantsLease ? 1 : 0;
         }
@@ -146,13 +146,15 @@ public sealed class RateLeaseTests : IAsyncLifetime
         Assert.Equal(10, admitted);
         Assert.Equal(1, asks);
         Assert.Equal(10, counter.PrepareAsk(now).Charge);
-        Assert.Equal(1, ClusterCounter.CreditFor(50));
+        Assert.Equal(1, ClusterCounter.CreditFor(50, 1, cold: true));
+        Assert.Equal(0, ClusterCounter.CreditFor(100, 3, cold: false));
+        Assert.Equal(1, ClusterCounter.CreditFor(100, 3, cold: true));
     }
 
     [Fact]
     public void LocalMode_EachNodeAdmitsItsFairShareOfAWindow()
     {
-        var counter = new ClusterCounter(_prefix + "local", new ClusterWindow(30, 1000));
+        var counter = new ClusterCounter(_prefix + "local", new ClusterWindow(30, 1000), Stopwatch.Frequency);
         var admitted = 0;
         for (var i = 0; i < 50; i++)
         {

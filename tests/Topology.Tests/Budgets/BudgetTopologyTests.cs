@@ -12,7 +12,7 @@ namespace InferenceGateway.Topology.Tests.Budgets;
 /// <summary>
 /// Hard spend budgets across two node processes: 20 concurrent long prompts round-robin over the nodes, then a
 /// sequential wave, never spend more than the budget by the ledger; with Redis stopped a <c>closed</c> budget answers
-/// 503 and serves again once Redis is back.
+/// 503 and serves again once Redis is back; a Redis restarted empty starts the counter from the ledger's spend.
 /// </summary>
 public sealed class BudgetTopologyTests(BudgetTopologyFixture fixture, ITestOutputHelper output) : IClassFixture<BudgetTopologyFixture>, IAsyncLifetime
 {
@@ -119,6 +119,49 @@ public sealed class BudgetTopologyTests(BudgetTopologyFixture fixture, ITestOutp
             await Wait.UntilAsync(async () => (await SendAsync(client, tenant)).StatusCode == HttpStatusCode.OK,
                 "every node to use Redis again", TimeSpan.FromSeconds(60), fixture.Topology.Diagnostics);
         }
+    }
+
+    [Fact]
+    public async Task RedisRestartedEmpty_MidMonth_TheSpendDoesNotReset_TheLedgerSeedsTheCounter()
+    {
+        const decimal budget = 1.00m;
+        var (tenant, upstream) = await TenantWithBudgetAsync(new { tenantMonthly = budget });
+        var clients = new[] { fixture.Topology.Client(0), fixture.Topology.Client(1) };
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(clients[i % 2], tenant)).StatusCode);
+        }
+
+        var before = 4 * AnswerCost;
+        await Wait.UntilAsync(async () => (decimal)(await BudgetStatusAsync(tenant))["monthly"]!["spent"]! == before,
+            $"the ledger to show {before} spent", TimeSpan.FromSeconds(60), fixture.Topology.Diagnostics);
+
+        // Time for the push of that spend to reach both nodes, and for their unused slices to go back to Redis
+        // (RedisBudgetStore.LeaseIdle): what Redis then forgets is exactly the spend.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await fixture.Redis.StopAsync();
+        await fixture.Redis.StartAsync();
+
+        // An empty Redis: without the ledger's seed the counter would start from zero and admit another 1.00.
+        var after = new List<HttpStatusCode>();
+        foreach (var client in clients)
+        {
+            await Wait.UntilAsync(async () => (await SendAsync(client, tenant)).StatusCode != HttpStatusCode.ServiceUnavailable,
+                "the node to use the restarted Redis", TimeSpan.FromSeconds(60), fixture.Topology.Diagnostics);
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            after.Add((await SendAsync(clients[i % 2], tenant)).StatusCode);
+        }
+
+        var admitted = upstream.Requests.Count(r => r.PathAndQuery == "/v1/chat/completions");
+        var spent = admitted * AnswerCost;
+        output.WriteLine($"budget={budget} spent before the restart={before} admitted in all={admitted} spent={spent}; after the restart: {string.Join(",", after.Select(s => (int)s))}");
+        Assert.All(after, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"unexpected {s}"));
+        Assert.Contains(HttpStatusCode.TooManyRequests, after);
+        Assert.True(spent <= budget, $"spent {spent} > budget {budget}: the restarted Redis granted a fresh budget");
+        Assert.True(admitted > 4, "the budget's remainder is still spendable after the restart");
     }
 
     private async Task<(TopologyTenant Tenant, RecordingUpstream Upstream)> TenantWithBudgetAsync(object budgets)

@@ -1,5 +1,6 @@
 -- Leases units of one fixed window of a cluster-wide limit to one node, atomically.
--- KEYS[1]  the limit's base key; the window's counter is KEYS[1]..':'..window index
+-- KEYS[1]  the limit's hash (one per limit, named with a hash tag by the node): field = window index, value = units
+--          counted in that window. The script touches no other key, so it runs on one Redis Cluster slot.
 -- ARGV[1]  limit: units per window
 -- ARGV[2]  window length in milliseconds
 -- ARGV[3]  units wanted
@@ -14,18 +15,26 @@ local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local want = tonumber(ARGV[3])
 local charge = tonumber(ARGV[4])
-local index = math.floor(now / window)
+local current = math.floor(now / window)
+local index = current
 if ARGV[5] == '1' and charge == 0 and (index + 1) * window - now <= tonumber(ARGV[6]) then
   index = index + 1
 end
-local key = KEYS[1] .. ':' .. index
-local used = tonumber(redis.call('GET', key) or '0') + charge
+local field = string.format('%d', index)
+local used = tonumber(redis.call('HGET', KEYS[1], field) or '0') + charge
 local granted = math.min(want, limit - used)
 if granted < 0 then
   granted = 0
 end
 local counted = used + granted
 if counted > 0 then
-  redis.call('SET', key, counted, 'PX', window * 2 + 1000)
+  redis.call('HSET', KEYS[1], field, counted)
+  -- Windows that have ended are of no use to anyone: at most the current and the next stay.
+  for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if tonumber(f) < current then
+      redis.call('HDEL', KEYS[1], f)
+    end
+  end
+  redis.call('PEXPIRE', KEYS[1], window * 2 + 1000)
 end
 return { index, granted, index * window - now, (index + 1) * window - now, counted }
