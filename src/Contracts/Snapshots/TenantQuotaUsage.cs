@@ -22,4 +22,10 @@ public sealed record TenantQuotaUsage
     public DateTimeOffset? Day { get; init; }
 
     public decimal DaySpend { get; init; }
+
+    /// <summary>
+    /// On plans with a per-credential budget: the spend of each credential that spent this month, ordered by id
+    /// (null when none did), so a Redis that lost its data does not reset a key's budget either.
+    /// </summary>
+    public IReadOnlyList<CredentialSpend>? Credentials { get; init; }
 }

@@ -114,6 +114,15 @@ internal abstract class ControlPlaneDbContext(DbContextOptions options)
             e.HasOne(t => t.Plan).WithMany().HasForeignKey(t => t.PlanId).OnDelete(DeleteBehavior.Restrict);
             e.Property(t => t.BudgetSpend).HasPrecision(18, 6);
             e.Property(t => t.BudgetDaySpend).HasPrecision(18, 6);
+            e.OwnsMany(t => t.CredentialSpend, c =>
+            {
+                c.ToTable("TenantCredentialSpend");
+                c.WithOwner().HasForeignKey("TenantId");
+                c.HasKey("TenantId", nameof(CredentialBudgetSpend.CredentialId));
+                c.Property(s => s.CredentialId).HasMaxLength(200);
+                c.Property(s => s.Spend).HasPrecision(18, 6);
+                c.Property(s => s.DaySpend).HasPrecision(18, 6);
+            });
         });
 
         modelBuilder.Entity<ApiKey>(e =>

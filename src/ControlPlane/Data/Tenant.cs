@@ -39,6 +39,9 @@ internal sealed class Tenant
     public DateTimeOffset? BudgetDay { get; set; }
 
     public decimal BudgetDaySpend { get; set; }
+
+    /// <summary>The same per credential that spent this month, on plans with a per-credential budget.</summary>
+    public List<CredentialBudgetSpend> CredentialSpend { get; set; } = [];
 }
 
 internal enum TenantStatus

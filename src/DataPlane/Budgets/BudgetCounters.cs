@@ -14,9 +14,10 @@ internal static class BudgetCounters
         ? Of("t", policy.TenantId, policy.TenantMonthly, policy.TenantDaily, 0, 0, now)
         : Of("t", policy.TenantId, policy.TenantMonthly, policy.TenantDaily, policy.MonthFloor(now), policy.DayFloor(now), now);
 
-    /// <summary>Credential counters start from zero: the ledger's push carries tenant figures only (see the README).</summary>
-    public static BudgetCounter[] Key(BudgetPolicy policy, Guid credentialId, DateTimeOffset now) =>
-        Of("k", credentialId, policy.KeyMonthly, policy.KeyDaily, 0, 0, now);
+    /// <summary>A credential's counters count from that credential's spend in the ledger, under the same rule as the tenant's.</summary>
+    public static BudgetCounter[] Key(BudgetPolicy policy, Guid credentialId, DateTimeOffset now) => policy.KeyShadow
+        ? Of("k", credentialId, policy.KeyMonthly, policy.KeyDaily, 0, 0, now)
+        : Of("k", credentialId, policy.KeyMonthly, policy.KeyDaily, policy.KeyMonthFloor(credentialId, now), policy.KeyDayFloor(credentialId, now), now);
 
     private static BudgetCounter[] Of(string scope, Guid id, long? monthly, long? daily, long monthFloor, long dayFloor, DateTimeOffset now)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using InferenceGateway.Contracts.Rules;
 using InferenceGateway.Contracts.Snapshots;
 
@@ -31,6 +32,10 @@ internal sealed class BudgetPolicy
             SpendNanos = Nanos(usage.Spend);
             SpendDay = usage.Day;
             DaySpendNanos = Nanos(usage.DaySpend);
+            if (usage.Credentials is { Count: > 0 } credentials)
+            {
+                _credentialSpend = credentials.ToFrozenDictionary(c => c.CredentialId, c => (Nanos(c.Spend), Nanos(c.DaySpend)));
+            }
         }
     }
 
@@ -67,6 +72,9 @@ internal sealed class BudgetPolicy
 
     public bool HasKeyRule => KeyMonthly is not null || KeyDaily is not null;
 
+    /// <summary>Each credential's spend of the pushed month and day, in nano-units; null when none had spent.</summary>
+    private readonly FrozenDictionary<Guid, (long Month, long Day)>? _credentialSpend;
+
     private DateTimeOffset? SpendPeriod { get; }
 
     private long SpendNanos { get; }
@@ -76,11 +84,20 @@ internal sealed class BudgetPolicy
     private long DaySpendNanos { get; }
 
     /// <summary>The ledger's spend for the tenant's month counter at <paramref name="now"/> (0 for a push of another month).</summary>
-    public long MonthFloor(DateTimeOffset now) =>
-        SpendPeriod is { } p && p.Year == now.Year && p.Month == now.Month ? SpendNanos : 0;
+    public long MonthFloor(DateTimeOffset now) => InPushedMonth(now) ? SpendNanos : 0;
 
-    public long DayFloor(DateTimeOffset now) =>
-        SpendDay is { } d && d.UtcDateTime.Date == now.UtcDateTime.Date ? DaySpendNanos : 0;
+    public long DayFloor(DateTimeOffset now) => InPushedDay(now) ? DaySpendNanos : 0;
+
+    /// <summary>The ledger's spend of one credential for its month counter (0 for a credential that had spent nothing, or another month).</summary>
+    public long KeyMonthFloor(Guid credentialId, DateTimeOffset now) =>
+        InPushedMonth(now) && _credentialSpend is not null && _credentialSpend.TryGetValue(credentialId, out var spend) ? spend.Month : 0;
+
+    public long KeyDayFloor(Guid credentialId, DateTimeOffset now) =>
+        InPushedDay(now) && _credentialSpend is not null && _credentialSpend.TryGetValue(credentialId, out var spend) ? spend.Day : 0;
+
+    private bool InPushedMonth(DateTimeOffset now) => SpendPeriod is { } p && p.Year == now.Year && p.Month == now.Month;
+
+    private bool InPushedDay(DateTimeOffset now) => SpendDay is { } d && d.UtcDateTime.Date == now.UtcDateTime.Date;
 
     /// <summary>Nano-units of an amount, rounded up so a budget is never counted as larger than it is.</summary>
     public static long Nanos(decimal amount) => (long)decimal.Ceiling(amount * BudgetRules.NanosPerUnit);

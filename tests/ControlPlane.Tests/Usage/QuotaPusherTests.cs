@@ -1,5 +1,8 @@
+using System.Text.Json;
 using InferenceGateway.Contracts;
+using InferenceGateway.Contracts.Snapshots;
 using InferenceGateway.ControlPlane.Data;
+using InferenceGateway.ControlPlane.Features.Configuration;
 using InferenceGateway.ControlPlane.Features.Usage;
 using InferenceGateway.ControlPlane.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -87,6 +90,60 @@ public sealed class QuotaPusherTests(QuotaPushApp app) : IClassFixture<QuotaPush
         }
     }
 
+    [Fact]
+    public async Task KeyBudgetPlan_PushCarriesEachCredentialsLedgerSpend_TheSameAsTheCompiler()
+    {
+        // 100 per million input tokens: 1000 tokens cost 0.1. A per-key budget only, so only the credential figures seed a key's counters.
+        var tenantId = await app.WithDbAsync(async db =>
+        {
+            var plan = new Plan
+            {
+                Id = Guid.NewGuid(), Name = $"kb-{Guid.NewGuid():N}", Currency = "USD", PricePer1MInputTokens = 100m, BudgetKeyMonthly = 1m, BudgetKeyDaily = 0.5m,
+                RequestsPerSecondPerKey = 10, BurstPerKey = 10, RequestsPerSecondPerTenant = 10, BurstPerTenant = 10, MaxRequestBodyBytes = 1_000_000,
+            };
+            var tenant = new Tenant { Id = Guid.NewGuid(), Slug = $"kb{Guid.NewGuid():N}"[..20], DisplayName = "Key budget", PlanId = plan.Id };
+            db.AddRange(plan, tenant);
+            await db.SaveChangesAsync();
+            return tenant.Id;
+        });
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+        await IngestQuietlyAsync(tenantId, 1, a.ToString(), inputTokens: 1000);
+        await IngestQuietlyAsync(tenantId, 1, b.ToString(), inputTokens: 3000);
+        await app.Services.GetRequiredService<QuotaPusher>().PushOnceAsync(CancellationToken.None);
+
+        var pushed = await LastPushedAsync(tenantId);
+        Assert.Equal(
+            new[] { (a, 0.1m, 0.1m), (b, 0.3m, 0.3m) }.OrderBy(c => c.Item1),
+            pushed.Credentials!.Select(c => (c.CredentialId, c.Spend, c.DaySpend)));
+
+        // The compiler gives a node that pulls the whole snapshot the same figures as the delta.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var compiled = await scope.ServiceProvider.GetRequiredService<ConfigCompiler>().CompileAsync(CancellationToken.None);
+            var tenant = compiled.Snapshot.Tenants.Single(t => t.TenantId == tenantId);
+            Assert.Equal(JsonSerializer.Serialize(pushed, ContractJson.Options), JsonSerializer.Serialize(tenant.QuotaUsage, ContractJson.Options));
+        }
+
+        // Read again from the ledger, not added to: a second batch of one key moves that key's figure only.
+        await IngestQuietlyAsync(tenantId, 1, a.ToString(), inputTokens: 1000);
+        await app.Services.GetRequiredService<QuotaPusher>().PushOnceAsync(CancellationToken.None);
+        pushed = await LastPushedAsync(tenantId);
+        Assert.Equal(
+            new[] { (a, 0.2m, 0.2m), (b, 0.3m, 0.3m) }.OrderBy(c => c.Item1),
+            pushed.Credentials!.Select(c => (c.CredentialId, c.Spend, c.DaySpend)));
+        Assert.Equal(0.5m, pushed.Spend);
+    }
+
+    private async Task<TenantQuotaUsage> LastPushedAsync(Guid tenantId)
+    {
+        var revisions = await app.WithDbAsync(db => db.ConfigRevisions.AsNoTracking().Where(r => r.Cause == "quota.usage").OrderByDescending(r => r.Revision).Select(r => r.ChangesJson).ToListAsync());
+        return revisions
+            .SelectMany(json => JsonSerializer.Deserialize<List<ConfigChange>>(json, ContractJson.Options)!)
+            .OfType<TenantChanged>()
+            .First(c => c.Tenant.TenantId == tenantId)
+            .Tenant.QuotaUsage!;
+    }
+
     private async Task<Guid> CreateQuotaTenantAsync() => await app.WithDbAsync(async db =>
     {
         var plan = new Plan { Id = Guid.NewGuid(), Name = $"quota-{Guid.NewGuid():N}", Currency = "USD", MonthlyRequestQuota = 100 };
@@ -96,15 +153,15 @@ public sealed class QuotaPusherTests(QuotaPushApp app) : IClassFixture<QuotaPush
         return tenant.Id;
     });
 
-    private async Task IngestQuietlyAsync(Guid tenantId, long requests) => await app.WithDbAsync(async db =>
-        await new UsageLedger(db, new QuotaPushSignal(), app.Time, NullLogger<UsageLedger>.Instance).ApplyAsync(Batch(tenantId, requests), CancellationToken.None));
+    private async Task IngestQuietlyAsync(Guid tenantId, long requests, string credentialId = "k1", long inputTokens = 0) => await app.WithDbAsync(async db =>
+        await new UsageLedger(db, new QuotaPushSignal(), app.Time, NullLogger<UsageLedger>.Instance).ApplyAsync(Batch(tenantId, requests, credentialId, inputTokens), CancellationToken.None));
 
     private Task<long> ConsumedAsync(Guid tenantId) =>
         app.WithDbAsync(db => db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.QuotaRequestsConsumed).SingleAsync());
 
     private Task<int> QuotaRevisionsAsync() => app.WithDbAsync(db => db.ConfigRevisions.CountAsync(r => r.Cause == "quota.usage"));
 
-    private UsageReported Batch(Guid tenantId, long requests) => new()
+    private UsageReported Batch(Guid tenantId, long requests, string credentialId = "k1", long inputTokens = 0) => new()
     {
         BatchId = Guid.CreateVersion7(),
         NodeId = ControlPlaneApp.NodeId,
@@ -113,8 +170,8 @@ public sealed class QuotaPusherTests(QuotaPushApp app) : IClassFixture<QuotaPush
         [
             new UsageCell
             {
-                TenantId = tenantId, CredentialId = "k1", CredentialKind = "api-key", Model = "chat", Minute = app.Time.GetUtcNow(),
-                Requests2xx = requests, LatencyBuckets = [requests, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+                TenantId = tenantId, CredentialId = credentialId, CredentialKind = "api-key", Model = "chat", Minute = app.Time.GetUtcNow(),
+                Requests2xx = requests, InputTokens = inputTokens, LatencyBuckets = [requests, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
             },
         ],
     };

@@ -52,19 +52,34 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Forgets every key while the server keeps running (FLUSHALL): a data loss clients do not see as an outage,
+    /// unlike a restart. Only ever this test's own server.
+    /// </summary>
+    public async Task FlushAllAsync()
+    {
+        if (!await CommandAsync("FLUSHALL\r\n"u8.ToArray()))
+        {
+            throw new InvalidOperationException("the test Redis did not answer FLUSHALL with +OK");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
     }
 
-    private async Task<bool> AcceptsConnectionsAsync()
+    private Task<bool> AcceptsConnectionsAsync() => CommandAsync("PING\r\n"u8.ToArray());
+
+    /// <summary>Sends one inline command; true when the server answers with a simple string (<c>+...</c>).</summary>
+    private async Task<bool> CommandAsync(byte[] command)
     {
         try
         {
             using var client = new TcpClient();
             await client.ConnectAsync("127.0.0.1", Port);
             await using var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray());
+            await stream.WriteAsync(command);
             var buffer = new byte[16];
             var read = await stream.ReadAsync(buffer);
             return read > 0 && buffer[0] == (byte)'+';

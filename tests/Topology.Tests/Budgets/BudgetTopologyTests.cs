@@ -12,7 +12,8 @@ namespace InferenceGateway.Topology.Tests.Budgets;
 /// <summary>
 /// Hard spend budgets across two node processes: 20 concurrent long prompts round-robin over the nodes, then a
 /// sequential wave, never spend more than the budget by the ledger; with Redis stopped a <c>closed</c> budget answers
-/// 503 and serves again once Redis is back; a Redis restarted empty starts the counter from the ledger's spend.
+/// 503 and serves again once Redis is back; a Redis restarted empty starts the counter from the ledger's spend, and
+/// a flushed Redis starts a key's counter from that key's spend.
 /// </summary>
 public sealed class BudgetTopologyTests(BudgetTopologyFixture fixture, ITestOutputHelper output) : IClassFixture<BudgetTopologyFixture>, IAsyncLifetime
 {
@@ -163,6 +164,51 @@ public sealed class BudgetTopologyTests(BudgetTopologyFixture fixture, ITestOutp
         Assert.True(spent <= budget, $"spent {spent} > budget {budget}: the restarted Redis granted a fresh budget");
         Assert.True(admitted > 4, "the budget's remainder is still spendable after the restart");
     }
+
+    [Fact]
+    public async Task RedisFlushed_MidMonth_AKeysSpendDoesNotReset_TheLedgerSeedsTheKeyCounter()
+    {
+        // A per-key budget only: no tenant counter holds the spend, the key's own counters must.
+        const decimal budget = 1.00m;
+        var (tenant, upstream) = await TenantWithBudgetAsync(new { keyMonthly = budget });
+        var clients = new[] { fixture.Topology.Client(0), fixture.Topology.Client(1) };
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await SendAsync(clients[i % 2], tenant)).StatusCode);
+        }
+
+        var before = 4 * AnswerCost;
+        await Wait.UntilAsync(async () => KeySpent(await BudgetStatusAsync(tenant)) == before,
+            $"the ledger to show {before} spent by the key", TimeSpan.FromSeconds(60), fixture.Topology.Diagnostics);
+
+        // Time for the push of that spend to reach both nodes and for their unused slices to go back to Redis
+        // (RedisBudgetStore.LeaseIdle); then the test's own Redis forgets everything while it keeps running.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await fixture.Redis.FlushAllAsync();
+
+        var after = new List<HttpResponseMessage>();
+        for (var i = 0; i < 10; i++)
+        {
+            after.Add(await SendAsync(clients[i % 2], tenant));
+        }
+
+        var admitted = upstream.Requests.Count(r => r.PathAndQuery == "/v1/chat/completions");
+        var spent = admitted * AnswerCost;
+        await Wait.UntilAsync(async () => KeySpent(await BudgetStatusAsync(tenant)) == spent,
+            $"the ledger to show {spent} spent by the key", TimeSpan.FromSeconds(60), fixture.Topology.Diagnostics);
+        output.WriteLine($"key budget={budget} spent before the flush={before} admitted in all={admitted} spent={spent}; " +
+            $"after FLUSHALL: {string.Join(",", after.Select(r => (int)r.StatusCode))}");
+        Assert.All(after, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, $"unexpected {r.StatusCode}"));
+        var refused = after.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        var problem = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!;
+        Assert.Equal("urn:igw:problem:budget-exceeded", (string)problem["type"]!);
+        Assert.Contains("credential's monthly", (string)problem["detail"]!, StringComparison.Ordinal);
+        Assert.True(spent <= budget, $"the key spent {spent} > its budget {budget}: the flushed Redis granted a fresh budget");
+        Assert.True(admitted > 4, "the key's remainder is still spendable after the flush");
+    }
+
+    private static decimal KeySpent(JsonNode status) =>
+        status["credentials"]!.AsArray() is [{ } credential] ? (decimal)credential["monthly"]!["spent"]! : 0;
 
     private async Task<(TopologyTenant Tenant, RecordingUpstream Upstream)> TenantWithBudgetAsync(object budgets)
     {

@@ -51,9 +51,19 @@ internal sealed class SnapshotMapper(UpstreamCredentials credentials, EndpointUr
                 PeriodStart = Instant(period), Requests = t.QuotaRequestsConsumed, InputTokens = t.QuotaInputTokensConsumed, OutputTokens = t.QuotaOutputTokensConsumed,
                 Spend = Budgets.PlanBudgets.Canonical(t.BudgetSpend), Day = t.BudgetDay is { } day ? Instant(day) : null,
                 DaySpend = Budgets.PlanBudgets.Canonical(t.BudgetDaySpend),
+                Credentials = CredentialSpend(t),
             }
             : null,
     };
+
+    /// <summary>Ordered by id, so the compiler and a delta give the same JSON; null when no credential spent.</summary>
+    private static List<CredentialSpend>? CredentialSpend(Tenant t) => t.CredentialSpend.Count == 0
+        ? null
+        : [.. t.CredentialSpend
+            .Select(c => (Id: Guid.TryParse(c.CredentialId, out var id) ? id : (Guid?)null, c.Spend, c.DaySpend))
+            .Where(c => c.Id is not null)
+            .OrderBy(c => c.Id)
+            .Select(c => new CredentialSpend { CredentialId = c.Id!.Value, Spend = Budgets.PlanBudgets.Canonical(c.Spend), DaySpend = Budgets.PlanBudgets.Canonical(c.DaySpend) })];
 
     /// <summary>What nodes get for a live key: hashes and limits, never a secret; a previous secret only during its grace.</summary>
     public static ApiKeySnapshot Key(ApiKey k)

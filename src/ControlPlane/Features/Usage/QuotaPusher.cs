@@ -149,12 +149,14 @@ internal sealed partial class QuotaPusher(
 
         var consumed = await QuotaConsumption.ReadAsync(db, period, tenants.Select(t => t.Id).ToList(), cancellationToken);
         var today = await Budgets.BudgetSpendReader.TodayAsync(db, now, tenants, cancellationToken);
+        var credentialSpend = await Budgets.BudgetSpendReader.CredentialsAsync(db, now, tenants, cancellationToken);
         var delta = new List<ConfigChange>();
         foreach (var tenant in tenants)
         {
             var figures = consumed.GetValueOrDefault(tenant.Id);
             var samePeriod = tenant.QuotaPeriodStart == period;
             var spend = Budgets.BudgetSpendReader.Apply(tenant, figures, today, now);
+            spend |= Budgets.BudgetSpendReader.ApplyCredentials(tenant, credentialSpend);
             if (samePeriod && !spend && figures == new Consumed(tenant.QuotaRequestsConsumed, tenant.QuotaInputTokensConsumed, tenant.QuotaOutputTokensConsumed))
             {
                 continue;

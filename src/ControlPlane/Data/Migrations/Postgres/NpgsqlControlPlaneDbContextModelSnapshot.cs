@@ -1755,6 +1755,33 @@ namespace InferenceGateway.ControlPlane.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.OwnsMany("InferenceGateway.ControlPlane.Data.CredentialBudgetSpend", "CredentialSpend", b1 =>
+                        {
+                            b1.Property<Guid>("TenantId")
+                                .HasColumnType("uuid");
+
+                            b1.Property<string>("CredentialId")
+                                .HasMaxLength(200)
+                                .HasColumnType("character varying(200)");
+
+                            b1.Property<decimal>("DaySpend")
+                                .HasPrecision(18, 6)
+                                .HasColumnType("numeric(18,6)");
+
+                            b1.Property<decimal>("Spend")
+                                .HasPrecision(18, 6)
+                                .HasColumnType("numeric(18,6)");
+
+                            b1.HasKey("TenantId", "CredentialId");
+
+                            b1.ToTable("TenantCredentialSpend", (string)null);
+
+                            b1.WithOwner()
+                                .HasForeignKey("TenantId");
+                        });
+
+                    b.Navigation("CredentialSpend");
+
                     b.Navigation("Plan");
                 });
 
