@@ -29,20 +29,7 @@ internal static class BudgetApi
         var now = time.GetUtcNow();
         var (start, end) = QuotaConsumption.PeriodOf(now);
         var day = BudgetSpendReader.DayOf(now);
-        var rows = await db.UsageAggregates.AsNoTracking()
-            .Where(a => a.TenantId == tenantId && a.Granularity == UsageGranularity.Day && a.BucketStart >= start && a.BucketStart < end)
-            .GroupBy(a => new { a.CredentialId, a.CredentialKind, Today = a.BucketStart == day })
-            .Select(g => new
-            {
-                g.Key.CredentialId,
-                g.Key.CredentialKind,
-                g.Key.Today,
-                Requests = g.Sum(a => a.Requests2xx + a.Requests3xx + a.Requests4xx + a.Requests5xx),
-                Input = g.Sum(a => a.InputTokens),
-                Output = g.Sum(a => a.OutputTokens),
-                WouldLimit = g.Sum(a => a.BudgetWouldLimit),
-            })
-            .ToListAsync(ct);
+        var rows = await BudgetSpendReader.MonthByCredential(db.UsageAggregates.AsNoTracking().Where(a => a.TenantId == tenantId), now).ToListAsync(ct);
 
         var credentials = rows
             .GroupBy(r => (r.CredentialId, r.CredentialKind))

@@ -50,21 +50,7 @@ internal static class BudgetSpendReader
         }
 
         var budgeted = plans.Keys.ToList();
-        var (start, end) = QuotaConsumption.PeriodOf(now);
-        var day = DayOf(now);
-        var sums = await db.UsageAggregates.AsNoTracking()
-            .Where(a => a.Granularity == UsageGranularity.Day && a.BucketStart >= start && a.BucketStart < end && budgeted.Contains(a.TenantId))
-            .GroupBy(a => new { a.TenantId, a.CredentialId, Today = a.BucketStart == day })
-            .Select(g => new
-            {
-                g.Key.TenantId,
-                g.Key.CredentialId,
-                g.Key.Today,
-                Requests = g.Sum(a => a.Requests2xx + a.Requests3xx + a.Requests4xx + a.Requests5xx),
-                Input = g.Sum(a => a.InputTokens),
-                Output = g.Sum(a => a.OutputTokens),
-            })
-            .ToListAsync(cancellationToken);
+        var sums = await MonthByCredential(db.UsageAggregates.AsNoTracking().Where(a => budgeted.Contains(a.TenantId)), now).ToListAsync(cancellationToken);
         return sums
             .GroupBy(s => s.TenantId)
             .ToDictionary(t => t.Key, t => t
@@ -72,11 +58,31 @@ internal static class BudgetSpendReader
                 .ToDictionary(c => c.Key, c =>
                 {
                     var plan = plans[t.Key];
-                    var month = new Consumed(c.Sum(s => s.Requests), c.Sum(s => s.Input), c.Sum(s => s.Output));
-                    var today = c.Where(s => s.Today).Select(s => new Consumed(s.Requests, s.Input, s.Output)).FirstOrDefault();
-                    return (Round(PlanBudgets.Spend(plan, month.Requests, month.InputTokens, month.OutputTokens)),
-                        Round(PlanBudgets.Spend(plan, today.Requests, today.InputTokens, today.OutputTokens)));
+                    var today = c.Where(s => s.Today).ToList();
+                    return (Round(PlanBudgets.Spend(plan, c.Sum(s => s.Requests), c.Sum(s => s.Input), c.Sum(s => s.Output))),
+                        Round(PlanBudgets.Spend(plan, today.Sum(s => s.Requests), today.Sum(s => s.Input), today.Sum(s => s.Output))));
                 }, StringComparer.Ordinal));
+    }
+
+    /// <summary>The month's day rows of the ledger summed per tenant, credential, and whether the row is today's.</summary>
+    public static IQueryable<CredentialDaySums> MonthByCredential(IQueryable<UsageAggregate> rows, DateTimeOffset now)
+    {
+        var (start, end) = QuotaConsumption.PeriodOf(now);
+        var day = DayOf(now);
+        return rows
+            .Where(a => a.Granularity == UsageGranularity.Day && a.BucketStart >= start && a.BucketStart < end)
+            .GroupBy(a => new { a.TenantId, a.CredentialId, a.CredentialKind, Today = a.BucketStart == day })
+            .Select(g => new CredentialDaySums
+            {
+                TenantId = g.Key.TenantId,
+                CredentialId = g.Key.CredentialId,
+                CredentialKind = g.Key.CredentialKind,
+                Today = g.Key.Today,
+                Requests = g.Sum(a => a.Requests2xx + a.Requests3xx + a.Requests4xx + a.Requests5xx),
+                Input = g.Sum(a => a.InputTokens),
+                Output = g.Sum(a => a.OutputTokens),
+                WouldLimit = g.Sum(a => a.BudgetWouldLimit),
+            });
     }
 
     /// <summary>
@@ -146,4 +152,24 @@ internal static class BudgetSpendReader
 
     /// <summary>The database keeps 6 decimals; the figure compared and sent is the stored one.</summary>
     private static decimal Round(decimal value) => decimal.Round(value, 6, MidpointRounding.AwayFromZero);
+}
+
+/// <summary>One credential's usage in the month's day rows: today's, or the other days'.</summary>
+internal sealed class CredentialDaySums
+{
+    public Guid TenantId { get; init; }
+
+    public required string CredentialId { get; init; }
+
+    public UsageCredentialKind CredentialKind { get; init; }
+
+    public bool Today { get; init; }
+
+    public long Requests { get; init; }
+
+    public long Input { get; init; }
+
+    public long Output { get; init; }
+
+    public long WouldLimit { get; init; }
 }
