@@ -78,6 +78,7 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
             {
                 // Warm: the connection each node is polled on is open before the clock starts.
                 Assert.Equal(HttpStatusCode.OK, await SendAsync(client, tenant, key));
+                Assert.Equal(HttpStatusCode.MethodNotAllowed, await SendAsync(client, tenant, key, HttpMethod.Trace));
             }
 
             var cpuBefore = cpu.Read();
@@ -90,6 +91,10 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
                 answered = DateTime.UtcNow;
                 return response.StatusCode;
             });
+            // The probe is a TRACE on the model's path: the node makes its whole access decision on it (the key, its
+            // tenant, the model) and then answers 405 (TRACE is in no endpoint's allow-list) with nothing sent
+            // upstream; with the key revoked it answers 401. So each poll is a request refused by the key, at a
+            // fraction of a forwarded request's cost to the node and to this process, which serves the upstream.
             // Each node polled on a thread-pool task of its own, not on the test framework's synchronization
             // context (two threads shared by every continuation of the test).
             var perNode = await Task.WhenAll(clients.Select(client => Task.Run(async () =>
@@ -99,10 +104,13 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
                 {
                     var sent = started + clock.Elapsed;
                     polls++;
-                    if (await SendAsync(client, tenant, key) == HttpStatusCode.Unauthorized)
+                    var status = await SendAsync(client, tenant, key, HttpMethod.Trace);
+                    if (status == HttpStatusCode.Unauthorized)
                     {
                         return new NodeRefusal(sent, started + clock.Elapsed, polls);
                     }
+
+                    Assert.Equal(HttpStatusCode.MethodNotAllowed, status);
 
                     Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"a node still accepted a revoked key after 60 s\n{_topology.Diagnostics()}");
 
@@ -114,6 +122,12 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
             var window = clock.Elapsed;
             var cpuAfter = cpu.Read();
             Assert.Equal(HttpStatusCode.OK, await revoke);
+            foreach (var client in clients)
+            {
+                // What a caller sees from then on: the model request itself refused.
+                Assert.Equal(HttpStatusCode.Unauthorized, await SendAsync(client, tenant, key));
+            }
+
             if (i >= 0)
             {
                 var revision = await _topology.CurrentRevisionAsync();
@@ -150,9 +164,9 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
         return reader.ReadToEnd();
     }
 
-    private static async Task<HttpStatusCode> SendAsync(HttpClient client, TopologyTenant tenant, string key)
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, TopologyTenant tenant, string key, HttpMethod? method = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, tenant.Path());
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, tenant.Path());
         request.Headers.Authorization = new("Bearer", key);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
