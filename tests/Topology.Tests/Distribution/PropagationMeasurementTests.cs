@@ -18,9 +18,13 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
     private const int Revocations = 100;
 
     // Revocations first, not counted: they pay for JIT compilation in every process and for tiering (a method is
-    // compiled again, optimized, after about 30 calls, twice with dynamic PGO), so the measured ones run the code a
-    // fleet that has been running for a while runs.
-    private const int WarmUp = 40;
+    // compiled again after 30 calls, instrumented, and after 30 more optimized), so the measured ones run the code a
+    // fleet that has been running for a while runs. With 40, a profile showed the tiering thread the control plane's
+    // busiest through half of the measured revocations (bench/README.md).
+    private const int WarmUp = 100;
+
+    // After the warm-up, idle: the last methods queued for optimized compilation are compiled before the clock runs.
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
 
     // Between revocations, outside the clock: what one revocation leaves to do in the background (the node's
     // last-known-good file, acknowledgements) is done before the next starts, as when revocations are not back to back.
@@ -73,7 +77,7 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
         for (var i = -WarmUp; i < Revocations; i++)
         {
             var (key, keyId) = keys[i + WarmUp];
-            await Task.Delay(Pause);
+            await Task.Delay(i == 0 ? Settle : Pause);
             foreach (var client in clients)
             {
                 // Warm: the connection each node is polled on is open before the clock starts.
@@ -130,8 +134,7 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
 
             if (i >= 0)
             {
-                var revision = await _topology.CurrentRevisionAsync();
-                samples.AddRange(perNode.Select((refusal, node) => new PropagationSample(revision, node, started, answered, refusal.Refused, refusal.PollSent, refusal.Polls)));
+                samples.AddRange(perNode.Select((refusal, node) => new PropagationSample(node, started, answered, refusal.Refused, refusal.PollSent, refusal.Polls)));
                 cpu.Add(cpuBefore, cpuAfter, window);
             }
         }
