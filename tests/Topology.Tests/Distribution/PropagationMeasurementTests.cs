@@ -85,9 +85,20 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
                 Assert.Equal(HttpStatusCode.MethodNotAllowed, await SendAsync(client, tenant, key, HttpMethod.Trace));
             }
 
+            // The probe is a TRACE on the model's path: the node makes its whole access decision on it (the key, its
+            // tenant, the model) and then answers 405 (TRACE is in no endpoint's allow-list) with nothing sent
+            // upstream; with the key revoked it answers 401. So each poll is a request refused by the key, at a
+            // fraction of a forwarded request's cost to the node and to this process, which serves the upstream.
+            // Each node is polled from a thread of its own with blocking sends and a 1 ms sleep: no thread-pool hop,
+            // timer or continuation between a node's answer and the next poll, nothing shared with the test
+            // framework's synchronization context. The threads start before the clock and wait for it.
+            var clock = new Stopwatch();
+            var started = default(DateTime);
+            using var go = new ManualResetEventSlim();
+            var polling = clients.Select(client => Poll(client, tenant, key, go, () => started + clock.Elapsed, _topology)).ToList();
             var cpuBefore = cpu.Read();
-            var clock = Stopwatch.StartNew();
-            var started = DateTime.UtcNow;
+            clock.Start();
+            started = DateTime.UtcNow;
             var answered = started;
             var revoke = Task.Run(async () =>
             {
@@ -95,34 +106,8 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
                 answered = DateTime.UtcNow;
                 return response.StatusCode;
             });
-            // The probe is a TRACE on the model's path: the node makes its whole access decision on it (the key, its
-            // tenant, the model) and then answers 405 (TRACE is in no endpoint's allow-list) with nothing sent
-            // upstream; with the key revoked it answers 401. So each poll is a request refused by the key, at a
-            // fraction of a forwarded request's cost to the node and to this process, which serves the upstream.
-            // Each node polled on a thread-pool task of its own, not on the test framework's synchronization
-            // context (two threads shared by every continuation of the test).
-            var perNode = await Task.WhenAll(clients.Select(client => Task.Run(async () =>
-            {
-                var polls = 0;
-                while (true)
-                {
-                    var sent = started + clock.Elapsed;
-                    polls++;
-                    var status = await SendAsync(client, tenant, key, HttpMethod.Trace);
-                    if (status == HttpStatusCode.Unauthorized)
-                    {
-                        return new NodeRefusal(sent, started + clock.Elapsed, polls);
-                    }
-
-                    Assert.Equal(HttpStatusCode.MethodNotAllowed, status);
-
-                    Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"a node still accepted a revoked key after 60 s\n{_topology.Diagnostics()}");
-
-                    // A short backoff: often enough to see the change within a millisecond or so, rarely enough to
-                    // leave the two cores to the system being measured.
-                    await Task.Delay(1);
-                }
-            })));
+            go.Set();
+            var perNode = await Task.WhenAll(polling);
             var window = clock.Elapsed;
             var cpuAfter = cpu.Read();
             Assert.Equal(HttpStatusCode.OK, await revoke);
@@ -169,10 +154,58 @@ public sealed class PropagationMeasurementTests(ITestOutputHelper output) : IAsy
 
     private static async Task<HttpStatusCode> SendAsync(HttpClient client, TopologyTenant tenant, string key, HttpMethod? method = null)
     {
-        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, tenant.Path());
-        request.Headers.Authorization = new("Bearer", key);
+        using var request = Request(tenant, key, method ?? HttpMethod.Get);
         using var response = await client.SendAsync(request);
         return response.StatusCode;
+    }
+
+    private static HttpRequestMessage Request(TopologyTenant tenant, string key, HttpMethod method)
+    {
+        var request = new HttpRequestMessage(method, tenant.Path());
+        request.Headers.Authorization = new("Bearer", key);
+        return request;
+    }
+
+    /// <summary>Polls one node with the TRACE probe until it refuses the key (401), on a thread of its own, from <paramref name="go"/> on.</summary>
+    private static Task<NodeRefusal> Poll(HttpClient client, TopologyTenant tenant, string key, ManualResetEventSlim go, Func<DateTime> now, GatewayTopology topology)
+    {
+        var result = new TaskCompletionSource<NodeRefusal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                go.Wait();
+                var first = now();
+                for (var polls = 1; ; polls++)
+                {
+                    var sent = now();
+                    using var request = Request(tenant, key, HttpMethod.Trace);
+                    using var response = client.Send(request);
+                    if (response.StatusCode == HttpStatusCode.Unauthorized)
+                    {
+                        result.SetResult(new NodeRefusal(sent, now(), polls));
+                        return;
+                    }
+
+                    Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+                    if (now() - first > TimeSpan.FromSeconds(60))
+                    {
+                        // The processes' logs are read only then: read on every poll, they cost more than the poll.
+                        Assert.Fail($"a node still accepted a revoked key after 60 s\n{topology.Diagnostics()}");
+                    }
+
+                    // A short backoff: often enough to see the change within a millisecond or so, rarely enough to
+                    // leave the two cores to the system being measured.
+                    Thread.Sleep(1);
+                }
+            }
+            catch (Exception ex)
+            {
+                result.SetException(ex);
+            }
+        }) { IsBackground = true, Name = "propagation poll" };
+        thread.Start();
+        return result.Task;
     }
 
     /// <summary>When the refused request was sent and answered, and how many requests the node was sent until then.</summary>
