@@ -17,7 +17,8 @@
 #   BENCH_WARMUP=3        seconds of warm-up before each measured run
 #   BENCH_DURATION=10     seconds of each measured run
 #   BENCH_PRIME=15        seconds of load on each .NET proxy once before round 1 (0: none); .NET needs ~10-15 s of
-#                         load to finish tiered JIT compilation, far more than one warm-up run
+#                         load to finish tiered JIT compilation, far more than one warm-up run. Each .NET process gets
+#                         the same total: a node serving one variant as much as dp's node for dp and dp-jwt together
 #   BENCH_CONNECTIONS=32  wrk -c
 #   BENCH_THREADS=1       wrk -t
 #   BENCH_PORT_BASE=18080 upstream on BASE, nginx on BASE+1, yarp on BASE+2, data plane on BASE+3, nginx-policy on BASE+5
@@ -489,10 +490,21 @@ log "loadavg before measuring: $LOADAVG (anything else busy on these $(nproc) co
 if [ "$PRIME" -gt 0 ]; then
   # Tiered compilation and dynamic PGO keep recompiling hot .NET code for the first ~10-15 s under load; without
   # this, round 1 of every .NET proxy (and of the .NET upstream) runs 20-40% slower than the rounds after it.
+  # Every .NET process gets the same priming in total: dp and dp-jwt share one node, so a node that serves one variant
+  # gets as much as that node's two together (unequal priming left dp-cluster's node JIT-compiling in round 1).
+  declare -A SHARE
+  most=1
+  for v in "${VARIANTS[@]}"; do
+    case $v in direct | nginx | nginx-policy) continue ;; esac
+    SHARE[${PID[$v]}]=$((${SHARE[${PID[$v]}]:-0} + 1))
+    [ "${SHARE[${PID[$v]}]}" -le "$most" ] || most=${SHARE[${PID[$v]}]}
+  done
   for v in "${VARIANTS[@]}"; do
     [ "$v" = direct ] || [ "$v" = nginx ] && continue
-    log "priming $v (and the upstream) with ${PRIME}s of load"
-    load "$PRIME" "$v" "$WRK_OUT/$v.prime.txt"
+    seconds=$PRIME
+    [ "$v" = nginx-policy ] || seconds=$((PRIME * most / ${SHARE[${PID[$v]}]}))
+    log "priming $v (and the upstream) with ${seconds}s of load"
+    load "$seconds" "$v" "$WRK_OUT/$v.prime.txt"
   done
 fi
 log "measuring: $ROUNDS rounds x ${#VARIANTS[@]} variants, wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s measured each"
