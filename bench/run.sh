@@ -17,7 +17,8 @@
 #   BENCH_WARMUP=3        seconds of warm-up before each measured run
 #   BENCH_DURATION=10     seconds of each measured run
 #   BENCH_PRIME=15        seconds of load on each .NET proxy once before round 1 (0: none); .NET needs ~10-15 s of
-#                         load to finish tiered JIT compilation, far more than one warm-up run
+#                         load to finish tiered JIT compilation, far more than one warm-up run. Each .NET process gets
+#                         the same total: a node serving one variant as much as dp's node for dp and dp-jwt together
 #   BENCH_CONNECTIONS=32  wrk -c
 #   BENCH_THREADS=1       wrk -t
 #   BENCH_PORT_BASE=18080 upstream on BASE, nginx on BASE+1, yarp on BASE+2, data plane on BASE+3, nginx-policy on BASE+5
@@ -35,6 +36,8 @@
 #                         cost alone; every process still starts, and a summary line whose variants were left out is omitted
 #   BENCH_METER_BLOCKS=1  back-to-back blocks dp, dp-nometer, dp-nometer, dp per round (0: none), in bench/out/metering.tsv;
 #                         the metering line is the median over blocks of each block's ratio (req/s and CPU per request)
+#   BENCH_CLUSTER_BLOCKS=1  the same for dp and dp-cluster (dp, dp-cluster, dp-cluster, dp), in bench/out/cluster.tsv; the
+#                         cluster line gives the blocks' median ratio and what Redis did per 1,000 requests (bench/out/redis.tsv)
 #
 # Needs root only to install wrk, nginx and curl when they are missing (apt). Needs neither PostgreSQL nor RabbitMQ:
 # the node runs with the in-memory bus and serves from an encrypted snapshot on disk. dp-cluster needs the Redis
@@ -60,6 +63,7 @@ DP_NOLOG=${BENCH_DP_NOLOG:-0}
 DP_NOMETER=${BENCH_DP_NOMETER:-1}
 DP_CLUSTER=${BENCH_DP_CLUSTER:-1}
 METER_BLOCKS=${BENCH_METER_BLOCKS:-1}
+CLUSTER_BLOCKS=${BENCH_CLUSTER_BLOCKS:-1}
 REDIS=${BENCH_REDIS:-127.0.0.1:6379}
 
 UP_PORT=$PORT_BASE
@@ -335,6 +339,9 @@ if [ "$DP_CLUSTER" = 1 ]; then
   start_node dataplane-cluster $DP_CLUSTER_PORT "$RUN/state-cluster" "$OUT/access-cluster.log" \
     "DataPlane__Redis__ConnectionString=$REDIS DataPlane__Redis__KeyPrefix=$REDIS_PREFIX"
   DP_CLUSTER_PID=$NODE_PID
+  # Redis's own CPU during each row, when it runs on this machine (its pid as it reports it).
+  REDIS_PID=$(redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" info server | tr -d '\r' | awk -F: '$1 == "process_id" { print $2 }')
+  [ -n "$REDIS_PID" ] && [ -r "/proc/$REDIS_PID/stat" ] || REDIS_PID=
   VARIANTS+=(dp-cluster)
 fi
 
@@ -414,8 +421,14 @@ percentile() { awk -v p="$2" '/Latency Distribution/ { f = 1; next } f && $1 == 
 
 ROUNDS_TSV=$OUT/rounds.tsv
 METER_TSV=$OUT/metering.tsv
+CLUSTER_TSV=$OUT/cluster.tsv
+REDIS_TSV=$OUT/redis.tsv
 printf 'round\tvariant\trequests\trps\tp50_ms\tp99_ms\tproxy_cpu_us_per_req\tproxy_usr_us\tproxy_sys_us\tproxy_ctxsw_per_req\tupstream_cpu_us_per_req\terrors\n' >"$ROUNDS_TSV"
 head -n 1 "$ROUNDS_TSV" >"$METER_TSV"
+head -n 1 "$ROUNDS_TSV" >"$CLUSTER_TSV"
+printf 'round\tvariant\trequests\tredis_cpu_us_per_req\tlease_calls_per_1000_req\n' >"$REDIS_TSV"
+# Lease script calls Redis has answered so far (EVALSHA, and EVAL when the script was not cached yet): every client's.
+lease_calls() { redis-cli -h "${REDIS%:*}" -p "${REDIS##*:}" info commandstats | tr -d '\r' | awk -F'[:=,]' '$1 == "cmdstat_evalsha" || $1 == "cmdstat_eval" { s += $3 } END { print s + 0 }'; }
 
 # One wrk run. Ctrl-C reaches wrk too, which then prints its stats and exits 0, and bash does not run its INT trap
 # for a child that handled SIGINT itself: so a run that stopped early, or a process that died meanwhile, ends the
@@ -436,12 +449,14 @@ run_variant() { # round variant
   local r=$1 v=$2 url=${URL[$2]} file=$WRK_OUT/$2.round$1.measured.txt
   local pids=(${PID[$v]})
   load "$WARMUP" "$v" "$WRK_OUT/$v.round$r.warmup.txt"
-  local up0 up1 c0=0 c1=0 s0="0 0" s1="0 0" x0=0 x1=0
+  local up0 up1 c0=0 c1=0 s0="0 0" s1="0 0" x0=0 x1=0 l0=0 l1=0 rd0=0 rd1=0
+  if [ "$DP_CLUSTER" = 1 ]; then l0=$(lease_calls); [ -z "$REDIS_PID" ] || rd0=$(cpu_ticks "$REDIS_PID"); fi
   up0=$(cpu_ticks $UP_PID)
   if [ ${#pids[@]} -gt 0 ]; then c0=$(cpu_ticks "${pids[@]}"); s0=$(cpu_split "${pids[@]}"); x0=$(ctx_switches "${pids[@]}"); fi
   load "$DURATION" "$v" "$file" --latency
   if [ ${#pids[@]} -gt 0 ]; then c1=$(cpu_ticks "${pids[@]}"); s1=$(cpu_split "${pids[@]}"); x1=$(ctx_switches "${pids[@]}"); fi
   up1=$(cpu_ticks $UP_PID)
+  if [ "$DP_CLUSTER" = 1 ]; then [ -z "$REDIS_PID" ] || rd1=$(cpu_ticks "$REDIS_PID"); l1=$(lease_calls); fi
 
   local requests rps p50 p99 non2xx sockerr
   requests=$(awk '/requests in/ { print $1; exit }' "$file")
@@ -462,6 +477,10 @@ run_variant() { # round variant
       else { cpu = "-"; usr = "-"; sys = "-"; cs = "-" }
       printf "%s\t%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%d\n", r, v, n, rps, p50, p99, cpu, usr, sys, cs, up * per, e
     }' >>"$ROUNDS_TSV"
+  if [ "$DP_CLUSTER" = 1 ]; then
+    awk -v r="$r" -v v="$v" -v n="$requests" -v hz="$CLK_TCK" -v rd="$((rd1 - rd0))" -v l="$((l1 - l0))" -v local="${REDIS_PID:+1}" \
+      'BEGIN { printf "%s\t%s\t%d\t%s\t%.2f\n", r, v, n, (local ? sprintf("%.2f", rd * 1e6 / hz / n) : "-"), l * 1000 / n }' >>"$REDIS_TSV"
+  fi
   [ "$errors" -eq 0 ] || log "warning: $v had $errors non-2xx responses or socket errors in round $r (see $file)"
   log "round $r $(printf '%-6s' "$v") $(printf '%9.0f' "$rps") req/s  p50 ${p50} ms  p99 ${p99} ms  proxy CPU $(tail -n 1 "$ROUNDS_TSV" | cut -f7) us/req"
 }
@@ -471,10 +490,21 @@ log "loadavg before measuring: $LOADAVG (anything else busy on these $(nproc) co
 if [ "$PRIME" -gt 0 ]; then
   # Tiered compilation and dynamic PGO keep recompiling hot .NET code for the first ~10-15 s under load; without
   # this, round 1 of every .NET proxy (and of the .NET upstream) runs 20-40% slower than the rounds after it.
+  # Every .NET process gets the same priming in total: dp and dp-jwt share one node, so a node that serves one variant
+  # gets as much as that node's two together (unequal priming left dp-cluster's node JIT-compiling in round 1).
+  declare -A SHARE
+  most=1
+  for v in "${VARIANTS[@]}"; do
+    case $v in direct | nginx | nginx-policy) continue ;; esac
+    SHARE[${PID[$v]}]=$((${SHARE[${PID[$v]}]:-0} + 1))
+    [ "${SHARE[${PID[$v]}]}" -le "$most" ] || most=${SHARE[${PID[$v]}]}
+  done
   for v in "${VARIANTS[@]}"; do
     [ "$v" = direct ] || [ "$v" = nginx ] && continue
-    log "priming $v (and the upstream) with ${PRIME}s of load"
-    load "$PRIME" "$v" "$WRK_OUT/$v.prime.txt"
+    seconds=$PRIME
+    [ "$v" = nginx-policy ] || seconds=$((PRIME * most / ${SHARE[${PID[$v]}]}))
+    log "priming $v (and the upstream) with ${seconds}s of load"
+    load "$seconds" "$v" "$WRK_OUT/$v.prime.txt"
   done
 fi
 log "measuring: $ROUNDS rounds x ${#VARIANTS[@]} variants, wrk -t$THREADS -c$CONNECTIONS, ${WARMUP}s warm-up + ${DURATION}s measured each"
@@ -488,6 +518,13 @@ for ((r = 1; r <= ROUNDS; r++)); do
   if [[ " ${VARIANTS[*]} " == *" dp "* && " ${VARIANTS[*]} " == *" dp-nometer "* ]]; then
     for ((k = 1; k <= METER_BLOCKS; k++)); do
       for v in dp dp-nometer dp-nometer dp; do ROUNDS_TSV=$METER_TSV run_variant "$r.$k" $v; done
+    done
+  fi
+  # The same for the cluster limiter: dp and dp-cluster differ by a few percent at most, as much as the drift from one
+  # row to the next (in the main table the two are rows apart, with other variants between them).
+  if [[ " ${VARIANTS[*]} " == *" dp "* && " ${VARIANTS[*]} " == *" dp-cluster "* ]]; then
+    for ((k = 1; k <= CLUSTER_BLOCKS; k++)); do
+      for v in dp dp-cluster dp-cluster dp; do ROUNDS_TSV=$CLUSTER_TSV run_variant "$r.$k" $v; done
     done
   fi
 done
@@ -526,6 +563,11 @@ declare -A RPS
       "$(sum_of "$v" 12)"
   done
   have() { local v; for v; do [ -n "${RPS[$v]:-}" ] || return 1; done; }
+  if ! have dp nginx nginx-policy yarp dp-jwt && have dp dp-cluster; then
+    # A run of some variants only (BENCH_VARIANTS): the ratios it has.
+    awk -v dp="${RPS[dp]}" -v j="${RPS[dp-jwt]:-0}" -v c="${RPS[dp-cluster]}" \
+      'BEGIN { if (j > 0) printf "dp-jwt/dp=%.2f ", j / dp; printf "dp-cluster/dp=%.2f\n", c / dp }'
+  fi
   have dp nginx nginx-policy yarp dp-jwt && awk -v dp="${RPS[dp]}" -v n="${RPS[nginx]}" -v np="${RPS[nginx-policy]}" -v y="${RPS[yarp]}" -v j="${RPS[dp-jwt]}" -v c="${RPS[dp-cluster]:-0}" \
     'BEGIN { printf "dp/nginx=%.2f dp/nginx-policy=%.2f dp/yarp=%.2f dp-jwt/dp=%.2f", dp / n, dp / np, dp / y, j / dp;
              if (c > 0) printf " dp-cluster/dp=%.2f", c / dp; printf "\n" }'
@@ -539,6 +581,18 @@ declare -A RPS
       -v br="$(printf '%s\n' "$blocks" | awk 'NF { print $1 }' | median)" -v bc="$(printf '%s\n' "$blocks" | awk 'NF { print $2 }' | median)" \
       'BEGIN { if (n > 0) printf "metering: dp/dp-nometer req/s=%.3f cpu_us/req=%.3f (median of %d back-to-back blocks dp,nm,nm,dp; ratio of the rounds medians req/s=%.3f cpu_us/req=%.3f) (target: req/s >= 0.97)\n", br, bc, n, dp / nm, (cn > 0 ? c / cn : 0);
                else printf "metering: dp/dp-nometer req/s=%.3f cpu_us/req=%.3f (target: req/s >= 0.97)\n", dp / nm, (cn > 0 ? c / cn : 0) }'
+  fi
+  if have dp dp-cluster; then
+    # Each back-to-back block's dp-cluster/dp: req/s, the node's CPU per request, the upstream's CPU per request.
+    blocks=$(awk -F'\t' 'NR > 1 { k = $1; if ($2 == "dp") { r[k] += $4; c[k] += $7; u[k] += $11 } else { rc[k] += $4; cc[k] += $7; uc[k] += $11 } }
+      END { for (k in r) if (r[k] > 0 && c[k] > 0 && u[k] > 0 && rc[k] > 0) printf "%.4f %.4f %.4f\n", rc[k] / r[k], cc[k] / c[k], uc[k] / u[k] }' "$CLUSTER_TSV")
+    n_blocks=$(printf '%s' "$blocks" | grep -c . || true)
+    redis_of() { awk -F'\t' -v v="$1" -v c="$2" 'NR > 1 && $2 == v && $c != "-" { print $c }' "$REDIS_TSV" | median; }
+    awk -v n="$n_blocks" -v br="$(printf '%s\n' "$blocks" | awk 'NF { print $1 }' | median)" \
+      -v bc="$(printf '%s\n' "$blocks" | awk 'NF { print $2 }' | median)" -v bu="$(printf '%s\n' "$blocks" | awk 'NF { print $3 }' | median)" \
+      -v lc="$(redis_of dp-cluster 5)" -v ld="$(redis_of dp 5)" -v rc="$(redis_of dp-cluster 4)" -v rd="$(redis_of dp 4)" \
+      'BEGIN { if (n > 0) printf "cluster: dp-cluster/dp req/s=%.3f cpu_us/req=%.3f upstream_us/req=%.3f (median of %d back-to-back blocks dp,dc,dc,dp; target: req/s >= 0.95)\n", br, bc, bu, n;
+               printf "cluster: lease calls per 1000 requests %s in the dp-cluster rows (%s in the dp rows: other clients of the same Redis); Redis CPU %s us/req (dp rows: %s)\n", lc, ld, rc, rd }'
   fi
 } >"$OUT/results.txt"
 

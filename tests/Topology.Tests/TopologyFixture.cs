@@ -8,8 +8,8 @@ internal static class TopologyFixture
 {
     public static TopologyBinaries Binaries { get; } = TopologyBinaries.FromMetadata(typeof(TopologyFixture).Assembly);
 
-    public static Task<GatewayTopology> StartAsync(string name, bool dedicatedPostgres = false, int nodes = 3) =>
-        GatewayTopology.StartAsync(new TopologyOptions(Binaries, name) { DedicatedPostgres = dedicatedPostgres, NodeCount = nodes });
+    public static Task<GatewayTopology> StartAsync(string name, bool dedicatedPostgres = false, int nodes = 3, IReadOnlyDictionary<string, string>? nodeEnvironment = null) =>
+        GatewayTopology.StartAsync(new TopologyOptions(Binaries, name) { DedicatedPostgres = dedicatedPostgres, NodeCount = nodes, NodeEnvironment = nodeEnvironment });
 
     public static Task<RecordingUpstream> UpstreamAsync(string name) => RecordingUpstream.StartAsync(name);
 }

@@ -158,6 +158,12 @@ internal sealed partial class OutboxRelay(
         var published = false;
         while (_lastRowId >= 0 && signal.TryTakeCommitted(out var row))
         {
+            if (row.Id <= _lastRowId)
+            {
+                // Already published by a read that ran between this row's commit and its hand-off.
+                continue;
+            }
+
             if (row.Id != _lastRowId + 1)
             {
                 break;

@@ -20,6 +20,35 @@ public sealed class OutageTests(GatewayCluster cluster) : IClassFixture<GatewayC
     private async Task<HttpStatusCode> CallAsync(int node, TenantSetup tenant, string? key = null) =>
         (await cluster.Client(node, key ?? tenant.Key).GetAsync(tenant.Path("/models"))).StatusCode;
 
+    /// <summary>
+    /// Waits for <c>/readyz</c> to answer 200 on <paramref name="node"/>. The host reports started once Kestrel listens,
+    /// but a refused connection is retried here rather than failing the test at once; if the node never becomes ready,
+    /// the failure carries what it logged at Information and above, so a node that stopped says why.
+    /// </summary>
+    private static async Task WaitUntilReadyAsync(DataPlaneHost node)
+    {
+        using var client = node.CreateClient();
+        try
+        {
+            await GatewayCluster.WaitUntilAsync(async () =>
+            {
+                try
+                {
+                    return (await client.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            }, "the restarted node to answer /readyz with 200");
+        }
+        catch (TimeoutException ex)
+        {
+            var logged = node.Logs.Lines.Where(l => !l.StartsWith("Trace", StringComparison.Ordinal) && !l.StartsWith("Debug", StringComparison.Ordinal));
+            throw new TimeoutException($"{ex.Message}; the node logged:\n{string.Join('\n', logged)}", ex);
+        }
+    }
+
     [Fact]
     public async Task NodesSurviveAnOutage_RestartFromDisk_AndCatchUpWithoutAManualStep()
     {
@@ -45,7 +74,7 @@ public sealed class OutageTests(GatewayCluster cluster) : IClassFixture<GatewayC
         await cluster.StopNodeAsync(0);
         var restarted = cluster.StartNode(0);
         await GatewayCluster.WaitUntilAsync(() => Task.FromResult(GatewayCluster.ConfigOf(restarted).Revision == revision), "the restarted node to load its disk snapshot");
-        Assert.Equal(HttpStatusCode.OK, (await cluster.Client(0).GetAsync("/readyz")).StatusCode);
+        await WaitUntilReadyAsync(restarted);
         Assert.Equal(HttpStatusCode.OK, await CallAsync(0, tenant));
 
         // The control plane returns while the broker is still down: admin calls work at once (the outbox keeps the message).

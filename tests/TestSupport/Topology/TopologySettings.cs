@@ -94,6 +94,11 @@ public sealed class TopologySettings
             settings["Logging__LogLevel__InferenceGateway.DataPlane.Configuration.ConfigRevisionConsumer"] = "Debug";
         }
 
+        if (Environment.GetEnvironmentVariable("IGW_PERF_MAP") == "1")
+        {
+            settings["DOTNET_PerfMapEnabled"] = "1";
+        }
+
         settings["Logging__Console__FormatterOptions__ColorBehavior"] = "Disabled";
         return settings;
     }

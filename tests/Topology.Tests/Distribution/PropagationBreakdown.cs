@@ -7,7 +7,7 @@ namespace InferenceGateway.Topology.Tests.Distribution;
 /// One revocation as one node saw it, by the test's clock (UTC): the revoke call, its answer, when the request the
 /// node refused was sent and answered, and how many requests that node was sent in all.
 /// </summary>
-internal sealed record PropagationSample(long Revision, int Node, DateTime RevokeStarted, DateTime RevokeAnswered, DateTime Refused, DateTime RefusedSent, int Polls)
+internal sealed record PropagationSample(int Node, DateTime RevokeStarted, DateTime RevokeAnswered, DateTime Refused, DateTime RefusedSent, int Polls)
 {
     public double TotalMs => (Refused - RevokeStarted).TotalMilliseconds;
 }
@@ -15,7 +15,9 @@ internal sealed record PropagationSample(long Revision, int Node, DateTime Revok
 /// <summary>
 /// Where the time of each revocation goes, from the processes' propagation timelines (<c>Diagnostics:PropagationTimelinePath</c>:
 /// points recorded in memory and written in the background, UTC to the microsecond, with the process's GC pause so far),
-/// lined up with the test's own clock by revision.
+/// lined up with the test's own clock: a sample's revision is the one whose admin request reached the control plane
+/// while the sample's revoke call was open (the machine's one clock; asking the control plane between revocations
+/// would compile a snapshot there each time).
 /// </summary>
 internal static class PropagationBreakdown
 {
@@ -41,11 +43,13 @@ internal static class PropagationBreakdown
         var cp = Parse(controlPlaneTimeline, day);
         var nodes = nodeTimelines.Select(t => Parse(t, day)).ToList();
 
+        var requests = cp.Where(r => r.Value.ContainsKey("RequestStarted")).Select(r => (Revision: r.Key, At: r.Value["RequestStarted"].At)).ToList();
         var rows = new List<double[]>();
         var gc = new List<double>();
         foreach (var s in samples)
         {
-            if (cp.TryGetValue(s.Revision, out var c) && nodes[s.Node].TryGetValue(s.Revision, out var n)
+            var revision = requests.Where(r => r.At >= s.RevokeStarted && r.At <= s.RevokeAnswered).Select(r => r.Revision).DefaultIfEmpty(-1).First();
+            if (cp.TryGetValue(revision, out var c) && nodes[s.Node].TryGetValue(revision, out var n)
                 && c.Has("RequestStarted", "CommitStarted", "RevisionTaken", "Saved", "Committed", "RelayWoken", "RelayRead", "RelayConfirmed") && n.Has("NodeReceived", "NodeApplied"))
             {
                 DateTime[] t = [s.RevokeStarted, c["RequestStarted"].At, c["CommitStarted"].At, c["RevisionTaken"].At, c["Saved"].At, c["Committed"].At, c["RelayWoken"].At,
