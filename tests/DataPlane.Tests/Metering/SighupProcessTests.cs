@@ -30,7 +30,11 @@ public sealed class SighupProcessTests : IDisposable
 
         var port = FreePort.Next();
         var log = Path.Combine(_directory, "access.log");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Through `env --default-signal=HUP`: a test run started under nohup hands its children SIGHUP ignored, and the
+        // runtime keeps an ignore it inherited (as nohup intends), so the node would never see the signal.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("--default-signal=HUP");
+        start.ArgumentList.Add("dotnet");
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "InferenceGateway.DataPlane.dll"));
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["DataPlane__NodeId"] = "sighup-test";
@@ -40,7 +44,11 @@ public sealed class SighupProcessTests : IDisposable
         start.Environment["DataPlane__StateDirectory"] = Path.Combine(_directory, "state");
         start.Environment["DataPlane__AccessLog__Path"] = log;
         start.Environment["Bus__Transport"] = "InMemory";
-        using var node = Process.Start(start)!;
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var node = new Process { StartInfo = start };
+        node.OutputDataReceived += (_, e) => { if (e.Data is { } line) { output.Enqueue(line); } };
+        node.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { output.Enqueue(line); } };
+        node.Start();
         node.BeginOutputReadLine();
         node.BeginErrorReadLine();
         try
@@ -57,12 +65,14 @@ public sealed class SighupProcessTests : IDisposable
             // may still land in the moved file (as with nginx and logrotate). Keep the traffic flowing until the
             // node writes to a new file at the path, then check that no line was lost or written twice.
             var sent = 1;
-            await WaitAsync(async () =>
-            {
-                await http.GetAsync($"/t/acme/chat/after-{sent++}");
-                await Task.Delay(100);
-                return File.Exists(log);
-            });
+            await WaitAsync(
+                async () =>
+                {
+                    await http.GetAsync($"/t/acme/chat/after-{sent++}");
+                    await Task.Delay(100);
+                    return File.Exists(log);
+                },
+                () => $"no new file at the path after {sent - 1} requests; the node wrote:\n{string.Join('\n', output)}");
             await WaitAsync(() => Task.FromResult(LineCount(log + ".1") + LineCount(log) == sent));
 
             Assert.False(node.HasExited);
@@ -93,12 +103,12 @@ public sealed class SighupProcessTests : IDisposable
         Assert.Equal(0, kill.ExitCode);
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition)
+    private static async Task WaitAsync(Func<Task<bool>> condition, Func<string>? explain = null)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "timed out");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), explain is null ? "timed out" : $"timed out: {explain()}");
             await Task.Delay(50);
         }
     }
