@@ -84,18 +84,12 @@ internal sealed partial class QuotaPusher(
                 continue;
             }
 
-            // The gap spaces this replica's own passes; a wake-up it only forwarded to the leader does not count, so a
-            // replica that has just become the leader passes at once.
-            if (!forward && lastPass is { } last && options.Value.QuotaPushMinGap - time.GetElapsedTime(last) is { Ticks: > 0 } rest)
+            if (lastPass is { } last && options.Value.QuotaPushMinGap - time.GetElapsedTime(last) is { Ticks: > 0 } rest)
             {
                 await Task.Delay(rest, time, stoppingToken);
             }
 
-            if (!forward)
-            {
-                lastPass = time.GetTimestamp();
-            }
-
+            lastPass = time.GetTimestamp();
             try
             {
                 if (forward)
